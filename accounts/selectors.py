@@ -1,0 +1,48 @@
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import Invitation, Membership, Organization
+from accounts.roles import is_organization_staff
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    """Organizations `user` may see: their own, or all of them for organization staff."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if is_organization_staff(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user)
+
+
+def organizations_of(user) -> QuerySet[Organization]:
+    """The organizations `user` belongs to, each annotated with `is_representative` for that user."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return (
+        Organization.objects.filter(memberships__user=user)
+        .annotate(is_representative=Count("memberships", filter=Q(memberships__user=user, memberships__is_representative=True)))
+        .order_by("name")
+    )
+
+
+def organization_list(user) -> QuerySet[Organization]:
+    """The staff list of organizations with their member count and representative, in a constant number of queries."""
+    return (
+        organizations_visible_to(user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_representative=True).select_related("user"),
+                to_attr="representatives",
+            )
+        )
+        .order_by("name")
+    )
+
+
+def members_of(organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user")
+
+
+def pending_invitations(organization) -> QuerySet[Invitation]:
+    return organization.invitations.filter(accepted_at__isnull=True).select_related("invited_by")
