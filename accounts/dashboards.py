@@ -32,7 +32,7 @@ def organizations_panel(user):
 
 @register_panel(order=90)
 def notifications_panel(user):
-    notifications = list(Notification.objects.filter(recipient=user).order_by("-created_at")[:5])
+    notifications = list(Notification.objects.filter(recipient=user).select_related("recipient")[:5])
     return Panel(
         title=_("Latest notifications"),
         template="common/panels/notifications.html",
