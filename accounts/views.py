@@ -214,7 +214,8 @@ class LettersPatentDownloadView(MemberOrganizationMixin, View):
         try:
             return file_response(self.organization.letters_patent, self.organization.letters_patent_name)
         except MissingStoredFile:
-            return render(request, "common/file_missing.html", status=404)
+            context = {"filename": self.organization.letters_patent_name, "reference": f"O-{self.organization.pk}"}
+            return render(request, "common/file_missing.html", context, status=410)
 
 
 class InviteMemberView(MemberOrganizationMixin, FormView):

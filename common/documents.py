@@ -64,7 +64,7 @@ class StaticOnlyURLFetcher(URLFetcher):
     """
 
     def __init__(self, **kwargs):
-        # The parent would open any protocol; only data: URIs are ever handed to it.
+        # The parent can open any protocol, so it is limited to data:, the only URLs handed to it.
         super().__init__(allowed_protocols=("data",), fail_on_errors=False, **kwargs)
 
     def fetch(self, url, headers=None):
@@ -98,9 +98,7 @@ class StaticOnlyURLFetcher(URLFetcher):
         else:
             parts = urlsplit(url)
             origin = urlsplit(PDF_BASE_URL)
-            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc) or not parts.path.startswith(
-                static_url
-            ):
+            if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc) or not parts.path.startswith(static_url):
                 return None
             relative = parts.path.removeprefix(static_url)
 
@@ -129,7 +127,7 @@ def render_pdf(*, template_name: str, context: dict[str, Any], language: str) ->
 
 @dataclass(frozen=True)
 class DocumentSpec:
-    """What a builder returns: the template and context to render, the download name and the language."""
+    """Rendering instructions returned by a builder: template, context, download name and language."""
 
     template_name: str
     context: dict[str, Any] = field(default_factory=dict)
@@ -167,9 +165,9 @@ def register_document(kind: str) -> Callable[[Builder], Builder]:
 def discover_builders() -> None:
     """Import the `documents` module of every installed app, once per process.
 
-    It runs on first use rather than at import time: this module is itself `common.documents`, so a call
-    at import time would import this half-initialised module, and apps importing `register_document`
-    from it could fail. Importing an already loaded module again is a no-op, so `common` is harmless.
+    It runs on first use rather than at import time, because this module is itself `common.documents`.
+    A call at import time would import this half-initialised module, and apps importing
+    `register_document` from it could fail. Importing an already loaded module again is a no-op.
     """
     global _discovered
     if _discovered:
@@ -187,7 +185,7 @@ def get_builder(kind: str) -> Builder:
         return _builders[kind]
     except KeyError:
         raise UnknownDocumentKind(
-            f"No document builder is registered for {kind!r}; known kinds: {sorted(_builders)}."
+            f"No document builder is registered for {kind!r}. Known kinds: {sorted(_builders)}."
         ) from None
 
 
@@ -199,9 +197,7 @@ def owner_content_type(owner: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(owner)
 
 
-def store_document(
-    *, owner: models.Model, kind: str, pdf: bytes, filename: str, language: str, actor=None
-) -> Document:
+def store_document(*, owner: models.Model, kind: str, pdf: bytes, filename: str, language: str, actor=None) -> Document:
     """Save `pdf` as the next version of the `kind` document of `owner` and return the new Document.
 
     The owner row is locked while the version number is chosen, so two concurrent calls get different
@@ -215,7 +211,7 @@ def store_document(
     with transaction.atomic():
         locked = type(owner)._base_manager.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True)
         if not list(locked):
-            raise ValueError(f"{owner._meta.label} {owner.pk} does not exist; no document was stored.")
+            raise ValueError(f"{owner._meta.label} {owner.pk} does not exist, so no document was stored.")
 
         documents = Document.objects.filter(content_type=content_type, object_id=str(owner.pk), kind=kind)
         version = (documents.aggregate(latest=Max("version"))["latest"] or 0) + 1
@@ -230,7 +226,7 @@ def store_document(
             size=len(pdf),
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        # The file is written before the row; if the insert fails, the file is removed again.
+        # The file is written before the row, and removed again if the insert fails.
         document.file.save(filename, ContentFile(pdf), save=False)
         try:
             document.save()
@@ -268,9 +264,7 @@ def generate_document_task(content_type_id: int, object_id: str, kind: str, acto
         model = None
     owner = model._base_manager.filter(pk=object_id).first() if model is not None else None
     if owner is None:
-        logger.warning(
-            "Document %s not generated: owner %s/%s no longer exists.", kind, content_type_id, object_id
-        )
+        logger.warning("Document %s not generated: owner %s/%s no longer exists.", kind, content_type_id, object_id)
         return None
 
     actor = get_user_model()._default_manager.filter(pk=actor_id).first() if actor_id is not None else None

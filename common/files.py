@@ -34,9 +34,7 @@ class FileType(NamedTuple):
 # Labels are format names that read the same in French and English, so they need no translation.
 ALLOWED_TYPES: dict[str, FileType] = {
     "pdf": FileType("PDF", "application/pdf", "pdf"),
-    "docx": FileType(
-        "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
-    ),
+    "docx": FileType("Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "xlsx": FileType("Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "odt": FileType("OpenDocument (ODT)", "application/vnd.oasis.opendocument.text", "odt"),
     "ods": FileType("OpenDocument (ODS)", "application/vnd.oasis.opendocument.spreadsheet", "ods"),
@@ -61,7 +59,7 @@ ODF_MIMETYPES = {
 
 # Limits on ZIP containers, read from the central directory, so that an archive that would expand to
 # gigabytes is rejected before anyone extracts it. Office files compress about 3 to 20 times.
-# NOTE: these sizes are declared by the archive itself; a forged directory can understate them.
+# NOTE: the archive itself declares these sizes, so a forged central directory can understate them.
 ZIP_MAX_MEMBERS = 5_000
 ZIP_MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 ZIP_MAX_RATIO = 200
@@ -141,8 +139,10 @@ def format_file_size(num_bytes: int, *, round_up: bool = False) -> str:
     """
     french = (get_language() or "fr")[:2] != "en"
     if num_bytes < 1024:
-        unit = ("octet" if num_bytes <= 1 else "octets") if french else ("byte" if num_bytes == 1 else "bytes")
-        return f"{num_bytes}\u00a0{unit}"
+        # French uses the singular below 2 ("0 octet"), English only for exactly 1.
+        if french:
+            return f"{num_bytes}\u00a0{'octet' if num_bytes < 2 else 'octets'}"
+        return f"{num_bytes}\u00a0{'byte' if num_bytes == 1 else 'bytes'}"
 
     units = ["ko", "Mo", "Go"] if french else ["KB", "MB", "GB"]
     power = 1
@@ -160,17 +160,15 @@ def format_file_size(num_bytes: int, *, round_up: bool = False) -> str:
 def clean_filename(name: str, *, default: str = "document") -> str:
     """Return `name` without folders or control characters, NFC-normalised and at most 200 characters.
 
-    The result is safe to store and to put in a Content-Disposition header; `default` replaces an empty name.
+    The result is safe to store and to put in a Content-Disposition header. `default` replaces an empty name.
     """
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip(" .")
     if len(name) > 200:
         stem, dot, extension = name.rpartition(".")
-        if dot and 0 < len(extension) <= 10:
-            name = f"{stem[: 199 - len(extension)]}.{extension}"
-        else:
-            name = name[:200]
+        keeps_extension = dot and 0 < len(extension) <= 10
+        name = f"{stem[: 199 - len(extension)]}.{extension}" if keeps_extension else name[:200]
     return name or default
 
 
@@ -180,10 +178,8 @@ def accepted_types_label(allowed: Iterable[str]) -> str:
     return ", ".join(file_type.label for key, file_type in ALLOWED_TYPES.items() if key in allowed)
 
 
-def validate_upload(
-    uploaded: UploadedFile, *, allowed: Iterable[str] = ALL_TYPES, max_bytes: int | None = None
-) -> str:
-    """Check the size and the content type of an uploaded file; return its type key from ALLOWED_TYPES.
+def validate_upload(uploaded: UploadedFile, *, allowed: Iterable[str] = ALL_TYPES, max_bytes: int | None = None) -> str:
+    """Check the size and the content type of an uploaded file, and return its type key from ALLOWED_TYPES.
 
     Raise ValidationError (codes "empty", "too_large", "invalid_type") with a message that names the file.
     `max_bytes` defaults to the UPLOAD_MAX_BYTES setting.
@@ -191,7 +187,7 @@ def validate_upload(
     allowed = frozenset(allowed)
     unknown = allowed - ALL_TYPES
     if unknown:
-        raise ValueError(f"Unknown file types {sorted(unknown)}; choose among {sorted(ALL_TYPES)}.")
+        raise ValueError(f"Unknown file types {sorted(unknown)}. Choose among {sorted(ALL_TYPES)}.")
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
     name = clean_filename(uploaded.name, default="")
 
@@ -234,7 +230,7 @@ class PrivateFileField(forms.FileField):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        # The browser's file picker then offers only the accepted formats; the server still checks content.
+        # The browser's file picker then offers only the accepted formats. The server still checks the content.
         accept = []
         for key, file_type in ALLOWED_TYPES.items():
             if key in self.allowed:

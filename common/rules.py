@@ -5,7 +5,8 @@ import rules
 def can_view_document_owner(user, document):
     """Return whether `user` may view the object that `document` belongs to.
 
-    The owner's app defines that permission as `<app_label>.view_<model_name>`; a missing rule means no access.
+    The owner's app defines that permission as `<app_label>.view_<model_name>`. Without such a rule,
+    only active superusers pass.
     """
     if document is None:
         return False

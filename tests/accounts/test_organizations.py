@@ -224,3 +224,14 @@ def test_organization_list_hidden_from_applicants(client, member):
     client.force_login(member)
     assert client.get(reverse("accounts:organization_list")).status_code == 404
 
+
+
+def test_missing_letters_patent_shows_message(client, user):
+    client.force_login(user)
+    upload = SimpleUploadedFile("lettres.pdf", minimal_pdf(), content_type="application/pdf")
+    client.post(reverse("accounts:organization_create"), {**PROFILE, "letters_patent": upload})
+    organization = Organization.objects.get()
+    organization.letters_patent.storage.delete(organization.letters_patent.name)
+    response = client.get(reverse("accounts:letters_patent_download", kwargs={"pk": organization.pk}))
+    assert response.status_code == 410
+    assert "lettres.pdf" in response.content.decode()
