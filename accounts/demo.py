@@ -81,5 +81,7 @@ def load_demo() -> list[tuple[str, str]]:
             organization, created = Organization.objects.get_or_create(neq=data["neq"], defaults=data)
             if created:
                 for position, email in enumerate(members):
-                    Membership.objects.create(organization=organization, user=users[email], is_representative=position == 0)
+                    Membership.objects.create(
+                        organization=organization, user=users[email], is_representative=position == 0
+                    )
     return logins

@@ -20,9 +20,7 @@ class RegistrationForm(forms.Form):
         help_text=_("We will send a confirmation link to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Language for e-mails"), choices=settings.LANGUAGES, initial="fr"
-    )
+    preferred_language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES, initial="fr")
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

@@ -109,6 +109,25 @@ class LegalForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Staff roles that see every organization and its files.
+ORGANIZATION_STAFF_ROLES = (
+    Role.PROGRAM_OFFICER,
+    Role.PROGRAM_MANAGER,
+    Role.DECISION_MAKER,
+    Role.FINANCE_OFFICER,
+)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Organizations `user` may see: their own, or all of them for organization staff."""
+        if not user.is_authenticated:
+            return self.none()
+        if any(user.has_role(role) for role in ORGANIZATION_STAFF_ROLES):
+            return self.all()
+        return self.filter(memberships__user=user)
+
+
 class Organization(models.Model):
     """A community organization (OBNL) that applies for funding."""
 
@@ -138,6 +157,8 @@ class Organization(models.Model):
     letters_patent_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")

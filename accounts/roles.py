@@ -2,15 +2,7 @@
 
 import rules
 
-from accounts.models import Role
-
-# Staff who may see every organization and its files.
-ORGANIZATION_STAFF_ROLES = (
-    Role.PROGRAM_OFFICER,
-    Role.PROGRAM_MANAGER,
-    Role.DECISION_MAKER,
-    Role.FINANCE_OFFICER,
-)
+from accounts.models import ORGANIZATION_STAFF_ROLES, Role
 
 
 def has_any_role(user, roles) -> bool:

@@ -1,16 +1,10 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Invitation, Membership, Organization
-from accounts.roles import is_organization_staff
 
 
 def organizations_visible_to(user) -> QuerySet[Organization]:
-    """Organizations `user` may see: their own, or all of them for organization staff."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    if is_organization_staff(user):
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user)
+    return Organization.objects.visible_to(user)
 
 
 def organizations_of(user) -> QuerySet[Organization]:
@@ -19,7 +13,11 @@ def organizations_of(user) -> QuerySet[Organization]:
         return Organization.objects.none()
     return (
         Organization.objects.filter(memberships__user=user)
-        .annotate(is_representative=Count("memberships", filter=Q(memberships__user=user, memberships__is_representative=True)))
+        .annotate(
+            is_representative=Count(
+                "memberships", filter=Q(memberships__user=user, memberships__is_representative=True)
+            )
+        )
         .order_by("name")
     )
 

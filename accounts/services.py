@@ -120,11 +120,15 @@ def create_organization(*, actor: User, **fields) -> Organization:
             )
     except IntegrityError as error:
         # Two identical requests at once: the unique NEQ lets only the first one through.
-        raise ValidationError({"neq": ValidationError(
-            _("An organization with the NEQ %(neq)s is already registered. Ask its members to invite you."),
-            code="neq_taken",
-            params={"neq": organization.neq},
-        )}) from error
+        raise ValidationError(
+            {
+                "neq": ValidationError(
+                    _("An organization with the NEQ %(neq)s is already registered. Ask its members to invite you."),
+                    code="neq_taken",
+                    params={"neq": organization.neq},
+                )
+            }
+        ) from error
     return organization
 
 
@@ -285,4 +289,3 @@ def ensure_unique_neq(neq: str, *, exclude_pk=None) -> None:
             code="neq_taken",
             params={"neq": neq},
         )
-

@@ -31,7 +31,7 @@ def register_panel(*, order: int):
 
 
 def panels_for(user) -> list[Panel]:
-    global _discovered  # noqa: PLW0603 - discovery happens once per process
+    global _discovered
     if not _discovered:
         autodiscover_modules("dashboards")
         _discovered = True

@@ -14,7 +14,11 @@ class NotificationListView(LoginRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).select_related("recipient").order_by("-created_at", "-pk")
+        return (
+            Notification.objects.filter(recipient=self.request.user)
+            .select_related("recipient")
+            .order_by("-created_at", "-pk")
+        )
 
 
 class NotificationOpenView(LoginRequiredMixin, View):

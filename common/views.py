@@ -10,6 +10,7 @@ from common.models import Document
 
 logger = logging.getLogger(__name__)
 
+
 class DocumentDownloadView(LoginRequiredMixin, View):
     """Send a generated document to a user who may view the object it belongs to.
 

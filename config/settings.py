@@ -183,7 +183,9 @@ CACHES = {
 
 EMAIL_URL = os.environ.get("EMAIL_URL", f"file://{BASE_DIR / 'var' / 'mail'}")
 globals().update(email_settings(EMAIL_URL))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ensemble contre l'intimidation <ne-pas-repondre@mfa.gouv.qc.ca>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Ensemble contre l'intimidation <ne-pas-repondre@mfa.gouv.qc.ca>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -20,5 +20,7 @@ def calls_by_state_panel(user):
     counts = dict(Call.objects.values_list("state").annotate(total=Count("pk")))
     calls = list(selectors.call_list(user)[:10])
     return Panel(
-        title=_("Calls by state"), template="grants/panels/calls_by_state.html", context={"counts": counts, "calls": calls}
+        title=_("Calls by state"),
+        template="grants/panels/calls_by_state.html",
+        context={"counts": counts, "calls": calls},
     )

@@ -99,12 +99,8 @@ class ProgramRules(models.Model):
     max_total = models.DecimalField(_("maximum per project"), **MONEY)
     min_duration_months = models.PositiveSmallIntegerField(_("minimum duration (months)"))
     max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
-    subcontracting_cap_percent = models.DecimalField(
-        _("subcontracting cap (% of eligible expenses)"), **PERCENT
-    )
-    administration_cap_percent = models.DecimalField(
-        _("administration costs cap (% of eligible expenses)"), **PERCENT
-    )
+    subcontracting_cap_percent = models.DecimalField(_("subcontracting cap (% of eligible expenses)"), **PERCENT)
+    administration_cap_percent = models.DecimalField(_("administration costs cap (% of eligible expenses)"), **PERCENT)
     project_management_cap_percent = models.DecimalField(
         _("project management cap (% of project staff salaries)"), **PERCENT
     )
@@ -150,6 +146,12 @@ class CallState(models.TextChoices):
 
 
 class CallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published and closed calls for everyone; drafts and archives too for program staff."""
+        if user.is_authenticated and (user.has_role("program_manager") or user.has_role("program_officer")):
+            return self.all()
+        return self.filter(state__in=CallState.public())
+
     def accepting(self, now=None):
         now = now or timezone.now()
         return self.filter(state=CallState.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
@@ -193,7 +195,9 @@ class Call(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("calls for projects")
         ordering = ["-opens_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close")
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_close"
+            )
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from common.audit import record_transition
-from grants.models import Call, CallState
+from grants.models import Call
 
 logger = logging.getLogger(__name__)
 

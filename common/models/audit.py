@@ -4,7 +4,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # Human labels of the dotted transition codes, filled by each app through common.audit.describe_transitions.
 TRANSITION_LABELS: dict[str, str] = {}
 

@@ -13,7 +13,10 @@ class Notification(models.Model):
     )
     event = models.CharField(_("event"), max_length=120)
     idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, unique=True, help_text=_("Same key, same notification: repeats create nothing.")
+        _("idempotency key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Same key, same notification: repeats create nothing."),
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

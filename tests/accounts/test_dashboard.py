@@ -5,7 +5,15 @@ from tests.factories import CallFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_ROLES = ["program_officer", "reviewer", "committee_member", "decision_maker", "finance_officer", "program_manager", "jury_member"]
+STAFF_ROLES = [
+    "program_officer",
+    "reviewer",
+    "committee_member",
+    "decision_maker",
+    "finance_officer",
+    "program_manager",
+    "jury_member",
+]
 
 
 def panel_titles(client, user) -> list[str]:
@@ -38,7 +46,9 @@ def test_officer_sees_organization_count(client, officer):
     MembershipFactory.create_batch(3, is_representative=True)
     client.force_login(officer)
     response = client.get(reverse("accounts:dashboard"))
-    organizations_panel = next(p for p in response.context["panels"] if p.template.endswith("organizations.html") and "total" in p.context)
+    organizations_panel = next(
+        p for p in response.context["panels"] if p.template.endswith("organizations.html") and "total" in p.context
+    )
     assert organizations_panel.context["total"] == 3
 
 

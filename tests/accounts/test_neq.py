@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from accounts.validators import normalize_neq, validate_neq
 
 
-@pytest.mark.parametrize("value", ["1140123456", "2212345678", "3300000001", "8812345678", "1140 123 456", "1140-123-456"])
+@pytest.mark.parametrize(
+    "value", ["1140123456", "2212345678", "3300000001", "8812345678", "1140 123 456", "1140-123-456"]
+)
 def test_neq_accepts_known_prefixes(value):
     validate_neq(value)
 

@@ -107,7 +107,14 @@ def test_letters_patent_download_keeps_accented_name(client, user):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["organization_detail", "organization_update", "invite_member", "transfer_representative", "letters_patent_download"]
+    "url_name",
+    [
+        "organization_detail",
+        "organization_update",
+        "invite_member",
+        "transfer_representative",
+        "letters_patent_download",
+    ],
 )
 def test_other_organization_answers_404(client, organization, outsider, url_name):
     client.force_login(outsider)
@@ -130,7 +137,9 @@ def test_officer_sees_but_cannot_edit(client, organization, officer):
 def test_member_invites_and_invitee_joins(client, organization, member, django_capture_on_commit_callbacks):
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:invite_member", kwargs={"pk": organization.pk}), {"email": "Nouvelle@Exemple.qc.ca"})
+        client.post(
+            reverse("accounts:invite_member", kwargs={"pk": organization.pk}), {"email": "Nouvelle@Exemple.qc.ca"}
+        )
     invitation = Invitation.objects.get()
     assert invitation.email == "nouvelle@exemple.qc.ca"
     assert len(mail.outbox) == 1
@@ -165,7 +174,9 @@ def test_invitation_for_another_address_refused(organization, member):
 
 def test_inviting_existing_member_refused(client, organization, member, representative):
     client.force_login(member)
-    response = client.post(reverse("accounts:invite_member", kwargs={"pk": organization.pk}), {"email": representative.email})
+    response = client.post(
+        reverse("accounts:invite_member", kwargs={"pk": organization.pk}), {"email": representative.email}
+    )
     assert "est déjà membre" in response.content.decode()
     assert not Invitation.objects.exists()
 
@@ -223,7 +234,6 @@ def test_organization_list_constant_queries(client, officer):
 def test_organization_list_hidden_from_applicants(client, member):
     client.force_login(member)
     assert client.get(reverse("accounts:organization_list")).status_code == 404
-
 
 
 def test_missing_letters_patent_shows_message(client, user):

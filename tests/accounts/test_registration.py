@@ -126,7 +126,9 @@ def test_logout_needs_post(client, user):
 
 def test_profile_changes_language(client, user):
     client.force_login(user)
-    client.post(reverse("accounts:profile"), {"first_name": "Éloïse", "last_name": "Gagnon", "preferred_language": "en"})
+    client.post(
+        reverse("accounts:profile"), {"first_name": "Éloïse", "last_name": "Gagnon", "preferred_language": "en"}
+    )
     user.refresh_from_db()
     assert user.preferred_language == "en"
     assert user.first_name == "Éloïse"

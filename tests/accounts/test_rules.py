@@ -5,7 +5,15 @@ from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["program_officer", "reviewer", "committee_member", "decision_maker", "finance_officer", "program_manager", "jury_member"]
+ROLES = [
+    "program_officer",
+    "reviewer",
+    "committee_member",
+    "decision_maker",
+    "finance_officer",
+    "program_manager",
+    "jury_member",
+]
 
 
 def test_staff_role_groups_exist():

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Membership, Organization, User
 
 TEST_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-TEST_PASSWORD = "mot-de-passe-solide-1"  # noqa: S105
+TEST_PASSWORD = "mot-de-passe-solide-1"
 
 
 @pytest.fixture
