@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from grants import services
 from grants.models import (
     Call,
     Clientele,
@@ -43,6 +45,28 @@ class CallAdmin(admin.ModelAdmin):
     readonly_fields = ["state"]
     filter_horizontal = ["clienteles", "expense_categories"]
     inlines = [EnvelopeInline, CriterionInline, RequiredDocumentInline, ScreeningQuestionInline]
+    actions = ["publish_selected", "close_selected", "archive_selected"]
+
+    def _apply(self, request, queryset, service, done_message):
+        for call in queryset:
+            try:
+                service(call=call, actor=request.user, reason=_("Changed in the configuration site."))
+            except services.CallTransitionError as error:
+                self.message_user(request, f"{call.code}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, done_message % {"code": call.code}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected calls"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish_call, _("%(code)s published."))
+
+    @admin.action(description=_("Close the selected calls"), permissions=["change"])
+    def close_selected(self, request, queryset):
+        self._apply(request, queryset, services.close_call, _("%(code)s closed."))
+
+    @admin.action(description=_("Archive the selected calls"), permissions=["change"])
+    def archive_selected(self, request, queryset):
+        self._apply(request, queryset, services.archive_call, _("%(code)s archived."))
 
 
 @admin.register(ProgramRules)

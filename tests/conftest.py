@@ -4,6 +4,13 @@ from django.db import connection
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing on purpose costs ~100 ms; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Every test stores uploads and PDFs in its own folder."""
