@@ -25,7 +25,7 @@ class RegistrationForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters; avoid common words and numbers only."),
+        help_text=_("At least 10 characters. Avoid common words and passwords made only of digits."),
     )
     password2 = forms.CharField(
         label=_("Password confirmation"),

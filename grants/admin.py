@@ -52,7 +52,9 @@ class CallAdmin(admin.ModelAdmin):
             try:
                 service(call=call, actor=request.user, reason=_("Changed in the configuration site."))
             except services.CallTransitionError as error:
-                self.message_user(request, f"{call.code}: {error}", messages.ERROR)
+                self.message_user(
+                    request, _("%(code)s: %(error)s") % {"code": call.code, "error": error}, messages.ERROR
+                )
             else:
                 self.message_user(request, done_message % {"code": call.code}, messages.SUCCESS)
 

@@ -99,12 +99,16 @@ class ProgramRules(models.Model):
     max_total = models.DecimalField(_("maximum per project"), **MONEY)
     min_duration_months = models.PositiveSmallIntegerField(_("minimum duration (months)"))
     max_duration_months = models.PositiveSmallIntegerField(_("maximum duration (months)"))
-    subcontracting_cap_percent = models.DecimalField(_("subcontracting cap (% of eligible expenses)"), **PERCENT)
-    administration_cap_percent = models.DecimalField(_("administration costs cap (% of eligible expenses)"), **PERCENT)
-    project_management_cap_percent = models.DecimalField(
-        _("project management cap (% of project staff salaries)"), **PERCENT
+    subcontracting_cap_percent = models.DecimalField(
+        _("subcontracting cap, in percent of eligible expenses"), **PERCENT
     )
-    holdback_percent = models.DecimalField(_("holdback (% of the total)"), **PERCENT)
+    administration_cap_percent = models.DecimalField(
+        _("administration costs cap, in percent of eligible expenses"), **PERCENT
+    )
+    project_management_cap_percent = models.DecimalField(
+        _("project management cap, in percent of project staff salaries"), **PERCENT
+    )
+    holdback_percent = models.DecimalField(_("holdback, in percent of the total"), **PERCENT)
     progress_report_days = models.PositiveSmallIntegerField(
         _("progress report due (days after each project year)"), default=30
     )

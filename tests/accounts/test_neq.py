@@ -32,9 +32,11 @@ def test_neq_rejects_bad_values(value, code):
 def test_neq_prefix_message_is_french(settings):
     from django.utils import translation
 
-    with translation.override("fr"), pytest.raises(ValidationError) as error:
-        validate_neq("9940123456")
-    assert "commence par 11, 22, 33 ou 88" in error.value.messages[0]
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as error:
+            validate_neq("9940123456")
+        message = error.value.messages[0]
+    assert "commence par 11, 22, 33 ou 88" in message
 
 
 def test_normalize_neq_drops_spaces_and_dashes():

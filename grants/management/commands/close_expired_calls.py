@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grants.services import close_expired_calls
 
@@ -11,4 +12,5 @@ class Command(BaseCommand):
         closed = close_expired_calls()
         for call in closed:
             self.stdout.write(_("Closed: %(code)s") % {"code": call.code})
-        self.stdout.write(_("%(count)d call(s) closed.") % {"count": len(closed)})
+        count = len(closed)
+        self.stdout.write(ngettext("%(count)d call closed.", "%(count)d calls closed.", count) % {"count": count})

@@ -15,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = load_program_file(options["file"])
         self.stdout.write(
-            _("Program loaded: %(created)d created, %(updated)d updated.")
+            _("Program loaded: %(created)d reference rows created, %(updated)d updated.")
             % {"created": len(report.created), "updated": len(report.updated)}
         )
