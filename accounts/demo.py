@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, Role, User
+from accounts.models import Organization, Role, User
+from accounts.services import accept_invitation, create_organization, invite_member
 
 DEMO_PASSWORD = "demo-intimidation-2026"  # noqa: S105 - printed on purpose for local demos
 
@@ -78,10 +79,14 @@ def load_demo() -> list[tuple[str, str]]:
         for data in DEMO_ORGANIZATIONS:
             data = dict(data)
             members = data.pop("members")
-            organization, created = Organization.objects.get_or_create(neq=data["neq"], defaults=data)
-            if created:
-                for position, email in enumerate(members):
-                    Membership.objects.create(
-                        organization=organization, user=users[email], is_representative=position == 0
-                    )
+            if Organization.objects.filter(neq=data["neq"]).exists():
+                continue
+            if not members:
+                Organization.objects.create(**data)
+                continue
+            # Through the services, so that the demo history reads like a real one.
+            organization = create_organization(actor=users[members[0]], **data)
+            for email in members[1:]:
+                invitation = invite_member(organization=organization, actor=users[members[0]], email=email)
+                accept_invitation(invitation=invitation, user=users[email])
     return logins

@@ -75,3 +75,15 @@ def test_reviewer_sees_no_organizations(client):
     client.force_login(UserFactory(roles=["reviewer"]))
     response = client.get(reverse("accounts:dashboard"))
     assert not any("total" in panel.context for panel in response.context["panels"])
+
+
+def test_manager_dashboard_counts_calls_by_state(client, manager):
+    from grants.models import CallState
+
+    CallFactory()
+    CallFactory(state=CallState.DRAFT)
+    CallFactory(state=CallState.DRAFT)
+    client.force_login(manager)
+    response = client.get(reverse("accounts:dashboard"))
+    panel = next(p for p in response.context["panels"] if p.template == "grants/panels/calls_by_state.html")
+    assert dict(panel.context["counts"]) == {"Brouillon": 2, "Publié": 1, "Fermé": 0, "Archivé": 0}
