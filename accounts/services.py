@@ -34,15 +34,21 @@ def register_user(*, email: str, password: str, first_name: str, last_name: str,
 
     Side effects, in order: the user row, then (after commit) the e-mail with the verification link.
     """
-    with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=password,
-            first_name=normalize_text(first_name),
-            last_name=normalize_text(last_name),
-            preferred_language=preferred_language,
-        )
-        send_verification_email(user=user)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                first_name=normalize_text(first_name),
+                last_name=normalize_text(last_name),
+                preferred_language=preferred_language,
+            )
+            send_verification_email(user=user)
+    except IntegrityError as error:
+        # A second identical request got here at the same time; the unique address lets the first one win.
+        raise ServiceError(
+            _("An account already uses this address. Sign in, or reset your password if you forgot it.")
+        ) from error
     logger.info("User %s registered.", user.pk)
     return user
 

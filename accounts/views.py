@@ -39,13 +39,17 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        user = services.register_user(
-            email=data["email"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            preferred_language=data["preferred_language"],
-        )
+        try:
+            user = services.register_user(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                preferred_language=data["preferred_language"],
+            )
+        except services.ServiceError as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
         self.request.session["registered_email"] = user.email
         return redirect("accounts:registration_sent")
 
