@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, Membership, Organization, User
 from common.audit import record_transition
+from common.models import Notification
 from common.notifications import notify
 from common.text import normalize_text
 
@@ -86,6 +87,10 @@ def verify_email(*, token: str) -> User:
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
+        # The confirmation links are done with, so their notifications need no more attention.
+        Notification.objects.filter(recipient=user, event="accounts.email_verification", read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
     return user
 
 

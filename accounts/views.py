@@ -86,6 +86,14 @@ class LoginView(auth_views.LoginView):
     def get_initial(self):
         return {"username": self.request.GET.get("email", "")}
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.request.method == "GET" and self.request.GET.get("email"):
+            # The address is already there: the person's next step is the password.
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+            form.fields["password"].widget.attrs["autofocus"] = True
+        return form
+
     def post(self, request, *args, **kwargs):
         keys = throttle_keys(request, request.POST.get("username", ""))
         if any(cache.get(key, 0) >= settings.LOGIN_THROTTLE_LIMIT for key in keys):

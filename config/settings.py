@@ -164,7 +164,9 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("qc-sdg", BASE_DIR / "node_modules" / 
 # Uploaded and generated files live outside every public path and are served only by permission-checked views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# No route serves this prefix: private files go out only through permission-checked views. It must still be
+# a URL path, because Django's test live server mounts a media handler on it.
+MEDIA_URL = "/fichiers-prives-non-publies/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -132,3 +132,16 @@ def test_profile_changes_language(client, user):
     user.refresh_from_db()
     assert user.preferred_language == "en"
     assert user.first_name == "Éloïse"
+
+
+def test_confirmation_marks_its_notification_read(client, register):
+    from common.models import Notification
+
+    register()
+    client.get(confirmation_path(mail.outbox[0]))
+    assert Notification.objects.get().read_at is not None
+
+
+def test_login_focuses_password_when_email_known(client):
+    content = client.get(reverse("accounts:login") + "?email=a@b.qc.ca").content.decode()
+    assert re.search(r'<input type="password"[^>]*autofocus', content)
