@@ -8,7 +8,7 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
 
 
 def organizations_of(user) -> QuerySet[Organization]:
-    """The organizations `user` belongs to, each annotated with `is_representative` for that user."""
+    """Return the organizations `user` belongs to, each annotated with `is_representative` for that user."""
     if not user.is_authenticated:
         return Organization.objects.none()
     return (
@@ -23,7 +23,7 @@ def organizations_of(user) -> QuerySet[Organization]:
 
 
 def organization_list(user) -> QuerySet[Organization]:
-    """The staff list of organizations with their member count and representative, in a constant number of queries."""
+    """Return the staff list of organizations with member counts and representatives, in constant queries."""
     return (
         organizations_visible_to(user)
         .annotate(member_count=Count("memberships", distinct=True))

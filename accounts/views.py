@@ -143,7 +143,7 @@ class ProfileView(LoginRequiredMixin, FormView):
 
 
 class MemberOrganizationMixin(LoginRequiredMixin):
-    """Fetch the organization of the URL for a user allowed `permission` on it, else answer 404."""
+    """Fetch the organization of the URL for a user allowed `permission` on it, or raise Http404."""
 
     permission = "accounts.view_organization"
 

@@ -1,7 +1,7 @@
 """Dashboard panels contributed by each app, so that the dashboard page imports no app.
 
-An app adds panels in its own `dashboards.py` with `@register_panel(order=…)`; a panel function takes the
-user and returns a `Panel` or None when it has nothing for that user.
+An app adds panels in its own `dashboards.py` with `@register_panel(order=…)`. A panel function takes the
+user and returns a `Panel`, or None when it has nothing for that user.
 """
 
 from collections.abc import Callable

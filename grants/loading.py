@@ -127,10 +127,12 @@ def _load_call(program: Program, rules_by_version: dict, data: dict, report: Loa
         return call
     call = Call.objects.create(code=data["code"], state=CallState.DRAFT, **values)
     report.count(f"call {call.code}", created=True, changed=False)
+
     call.clienteles.set(Clientele.objects.all())
     call.expense_categories.set(ExpenseCategory.objects.all())
     for fiscal_year, amount in data["envelopes"]:
         Envelope.objects.create(call=call, fiscal_year=fiscal_year, amount=Decimal(amount))
+
     for position, criterion in enumerate(data["criteria"]):
         Criterion.objects.create(
             call=call,
@@ -139,6 +141,7 @@ def _load_call(program: Program, rules_by_version: dict, data: dict, report: Loa
             weight=Decimal(criterion["weight"]),
             maximum=Decimal(criterion["maximum"]),
         )
+
     for code, required, max_files in data["required_documents"]:
         RequiredDocument.objects.create(
             call=call, document_type=DocumentType.objects.get(code=code), is_required=required, max_files=max_files
@@ -146,6 +149,7 @@ def _load_call(program: Program, rules_by_version: dict, data: dict, report: Loa
     for kind, questions in data["screening_questions"].items():
         for position, (text_fr, text_en) in enumerate(questions):
             ScreeningQuestion.objects.create(call=call, kind=kind, position=position, text_fr=text_fr, text_en=text_en)
+
     if data.get("state") == CallState.PUBLISHED:
         call.publish()
         call.save(update_fields=["state"])

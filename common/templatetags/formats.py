@@ -73,7 +73,7 @@ def long_datetime(value):
 
 @register.filter
 def fiscal_year(value):
-    """The fiscal year label (« 2026-2027 ») of a date or an aware datetime."""
+    """Return the fiscal year label (« 2026-2027 ») of a date or an aware datetime."""
     if not value:
         return ""
     return fiscal_year_of(value).label

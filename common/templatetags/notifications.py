@@ -6,6 +6,6 @@ register = template.Library()
 
 @register.simple_tag
 def notification_title(notification) -> str:
-    """The notification's e-mail subject, rendered in the viewer's language."""
+    """Render the notification's e-mail subject in the active language, as its title."""
     context = {**notification.context, "recipient": notification.recipient}
     return " ".join(render_to_string(f"{notification.template}_subject.txt", context).split())
