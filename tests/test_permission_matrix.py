@@ -3,20 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from grants.models import CallState
 from tests.factories import CallFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_ROLES = [
-    "program_officer",
-    "reviewer",
-    "committee_member",
-    "decision_maker",
-    "finance_officer",
-    "program_manager",
-    "jury_member",
-]
+STAFF_ROLES = [role.value for role in Role]
 PERSONAS = ["anonymous", "representative", "member", "outsider", *STAFF_ROLES]
 ORGANIZATION_STAFF = {"program_officer", "program_manager", "decision_maker", "finance_officer"}
 CALL_STAFF = {"program_officer", "program_manager"}

@@ -1,19 +1,12 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from tests.factories import CallFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_ROLES = [
-    "program_officer",
-    "reviewer",
-    "committee_member",
-    "decision_maker",
-    "finance_officer",
-    "program_manager",
-    "jury_member",
-]
+STAFF_ROLES = [role.value for role in Role]
 
 
 def panel_titles(client, user) -> list[str]:

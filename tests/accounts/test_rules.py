@@ -1,19 +1,12 @@
 import pytest
 
+from accounts.models import Role
 from accounts.selectors import organizations_visible_to
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "program_officer",
-    "reviewer",
-    "committee_member",
-    "decision_maker",
-    "finance_officer",
-    "program_manager",
-    "jury_member",
-]
+ROLES = [role.value for role in Role]
 
 
 def test_staff_role_groups_exist():
