@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comptes/", include("accounts.urls")),
     path("appels/", include("grants.urls")),
+    path("demandes/", include("applications.urls")),
     path("", include("common.urls")),
 ]

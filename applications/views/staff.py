@@ -1,0 +1,3 @@
+"""Views of the applications app; see applications/urls.py."""
+
+urlpatterns = []
