@@ -127,9 +127,7 @@ def check_budget(
                 Problem(
                     "budget",
                     f"id_requested_{year.number}",
-                    _(
-                        "Project year %(number)d: the amount requested, %(amount)s, is over the maximum of %(max)s a year."
-                    )
+                    _("Project year %(number)d: %(amount)s requested, over the yearly maximum of %(max)s.")
                     % {
                         "number": year.number,
                         "amount": format_money(asked),

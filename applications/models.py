@@ -202,6 +202,9 @@ class CallSequence(models.Model):
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="+")
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.call_id}: {self.last_number}"
+
 
 class Phase(models.Model):
     """A phase of the project calendar."""
@@ -238,6 +241,9 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(fields=["application", "project_year", "category"], name="budgetline_unique_cell")
         ]
 
+    def __str__(self):
+        return f"{self.project_year}: {self.category_id} = {self.amount}"
+
 
 class RequestedAmount(models.Model):
     """The amount asked from the program for one project year."""
@@ -253,6 +259,9 @@ class RequestedAmount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "project_year"], name="requestedamount_unique_year")
         ]
+
+    def __str__(self):
+        return f"{self.project_year}: {self.amount}"
 
 
 class Revenue(models.Model):
@@ -274,6 +283,9 @@ class Revenue(models.Model):
         verbose_name = _("revenue")
         verbose_name_plural = _("revenues")
         ordering = ["application", "project_year", "kind", "pk"]
+
+    def __str__(self):
+        return f"{self.source} ({self.project_year}): {self.amount}"
 
 
 class Attachment(models.Model):
@@ -320,6 +332,9 @@ class ScreeningAnswer(models.Model):
             models.UniqueConstraint(fields=["application", "question"], name="screeninganswer_unique_question")
         ]
 
+    def __str__(self):
+        return f"{self.question_id}: {self.answer}"
+
 
 class InformationRequest(models.Model):
     """A request for missing information: the items, the sections reopened and the response date."""
@@ -336,3 +351,6 @@ class InformationRequest(models.Model):
         verbose_name = _("information request")
         verbose_name_plural = _("information requests")
         ordering = ["application", "-requested_at"]
+
+    def __str__(self):
+        return f"{self.application_id} ({self.respond_by})"
