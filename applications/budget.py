@@ -5,7 +5,7 @@ Each problem names the section and the field it concerns, so the review page can
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -30,15 +30,15 @@ class ProjectYear:
 
 
 def add_months(value: date, months: int) -> date:
-    """Move `value` by whole months, keeping the day or the last day of a shorter month."""
+    """Move `value` by whole months. A day the target month lacks rolls over to the 1st of the next month,
+    so a project started on 29 February has its anniversary on 1 March and its first year ends on 28 February.
+    """
     month_index = value.month - 1 + months
     year, month = value.year + month_index // 12, month_index % 12 + 1
-    for day in (value.day, 30, 29, 28):
-        try:
-            return value.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(f"Cannot move {value} by {months} months.")
+    try:
+        return value.replace(year=year, month=month)
+    except ValueError:
+        return date(year + month // 12, month % 12 + 1, 1)
 
 
 def duration_months(starts_on: date, ends_on: date) -> int:
@@ -66,7 +66,13 @@ def project_years(starts_on: date, ends_on: date) -> list[ProjectYear]:
 
 
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
-    return (amount * percent / Decimal(100)).quantize(Decimal("0.01"))
+    """Return `percent` % of `amount`, rounded down to the cent, so that a cap shown is never above the exact one."""
+    return (amount * percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def exceeds_percent(part: Decimal, whole: Decimal, percent: Decimal) -> bool:
+    """Compare `part` with `percent` % of `whole` exactly, with no rounding either way."""
+    return part * Decimal(100) > whole * percent
 
 
 def check_dates(*, rules, starts_on: date | None, ends_on: date | None) -> list[Problem]:
@@ -168,7 +174,7 @@ def check_budget(
         )
 
     subcontracting_cap = percent_of(total_expenses, rules.subcontracting_cap_percent)
-    if subcontracting > subcontracting_cap:
+    if exceeds_percent(subcontracting, total_expenses, rules.subcontracting_cap_percent):
         problems.append(
             Problem(
                 "budget",
@@ -195,7 +201,7 @@ def check_budget(
         Decimal(0),
     )
     administration_cap = percent_of(total_expenses, rules.administration_cap_percent)
-    if administration > administration_cap:
+    if exceeds_percent(administration, total_expenses, rules.administration_cap_percent):
         problems.append(
             Problem(
                 "budget",

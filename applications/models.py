@@ -143,7 +143,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.reference or self.title or _("Draft application")
+        return self.reference or self.title or str(_("Draft application"))
 
     def deadline(self):
         """The instant after which this file cannot be submitted: the call's, or the extension granted."""

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from applications.models import Application, Attachment, BudgetLine, Phase, ScreeningAnswer
 
@@ -12,7 +12,8 @@ def staff_application_list(user) -> QuerySet[Application]:
     return (
         applications_visible_to(user)
         .select_related("call", "organization", "officer")
-        .order_by("-submitted_at", "-created_at", "-pk")
+        # PostgreSQL sorts NULLs first in descending order and SQLite last: drafts go last on both.
+        .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
     )
 
 
