@@ -30,7 +30,7 @@ from common.audit import record_transition
 from common.documents import queue_document
 from common.files import detect_file_type
 from common.notifications import notify
-from common.templatetags.formats import long_datetime
+from common.templatetags.formats import long_date, long_datetime
 from common.text import normalize_text, search_key
 
 logger = logging.getLogger(__name__)
@@ -344,7 +344,8 @@ def submit_application(*, application: Application, actor) -> Application:
             context={
                 "reference": application.reference,
                 "title": application.title,
-                "submitted_at": long_datetime(now),
+                # ISO 8601, so that each e-mail shows the instant in its recipient's language.
+                "submitted_at": now.isoformat(),
             },
         )
     logger.info("Application %s submitted as %s.", application.pk, application.reference)
@@ -520,7 +521,7 @@ def declare_inadmissible(*, application: Application, actor, reason_code: str, d
             if request and request.respond_by >= timezone.localdate():
                 raise ApplicationError(
                     _("The organization has until %(date)s to answer; wait for that date.")
-                    % {"date": request.respond_by.isoformat()}
+                    % {"date": long_date(request.respond_by)}
                 )
         if not can_proceed(application.declare_inadmissible):
             raise ApplicationError(_("Only a file being screened can be declared inadmissible."))

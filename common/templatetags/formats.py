@@ -50,11 +50,27 @@ def format_time(value: datetime) -> str:
     return value.strftime("%I:%M %p").lstrip("0")
 
 
+def _parse_iso(text: str) -> date | datetime | str:
+    """Return the date or datetime that an ISO 8601 string denotes, or the string itself when it is not one."""
+    try:
+        return datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 @register.filter
 def long_date(value):
-    """« 15 mars 2027 » / « March 15, 2027 »; an aware datetime is first turned into Montréal local time."""
+    """« 15 mars 2027 » / « March 15, 2027 »; an aware datetime is first turned into Montréal local time.
+
+    An ISO 8601 string is parsed first, because notification contexts are stored as JSON. Any other string
+    is returned unchanged.
+    """
     if not value:
         return ""
+    if isinstance(value, str):
+        value = _parse_iso(value)
+        if isinstance(value, str):
+            return value
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return format_long_date(value)
@@ -62,9 +78,16 @@ def long_date(value):
 
 @register.filter
 def long_datetime(value):
-    """« 15 mars 2027 à 16 h 30 » / « March 15, 2027 at 4:30 PM », in Montréal local time."""
+    """« 15 mars 2027 à 16 h 30 » / « March 15, 2027 at 4:30 PM », in Montréal local time.
+
+    An ISO 8601 string is parsed first, as in long_date. Any other string is returned unchanged.
+    """
     if not value:
         return ""
+    if isinstance(value, str):
+        value = _parse_iso(value)
+        if not isinstance(value, datetime):
+            return value if isinstance(value, str) else format_long_date(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     if _is_french():
         return f"{format_long_date(local.date())} à {format_time(local)}"
