@@ -40,9 +40,10 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_program
 
+# The demo applications go through the real services, which log every task; keep the output to the logins.
 demo: migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py load_demo_applications
+	LOG_LEVEL=WARNING $(PY) manage.py load_demo_applications
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/eci make test runs the suite on PostgreSQL.
 test: install-dev
