@@ -2,9 +2,10 @@
 
 Every document goes to the organization or to the selection committee in French, whatever the language of
 the person whose action produced it, because the Charter of the French language requires French in the
-ministry's letters to organizations. Their fixed wording is therefore written in French in the templates
-under templates/pdf/applications/ rather than marked for translation. Model labels (sections, reasons,
-revenue kinds) still come from the French catalogue, so each builder computes its context in French too.
+ministry's letters to organizations. The templates under templates/pdf/applications/ use English msgids
+translated by the French catalogue, and each builder computes its context in French too.
+NOTE: the project field labels and the percent format here are French literals, so an English rendering
+of these PDFs would still show them in French.
 
 common.documents finds the builders here through autodiscovery and calls them with the application.
 """
