@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop running in the test thread from the first browser test on,
 # so without this Django raises SynchronousOnlyOperation on every ORM call made in that thread.
@@ -83,3 +85,18 @@ def checkpoint(request, page, screenshots):
         assert_accessible(page)
 
     return check
+
+
+def login(page, live_server, email: str, password: str, check=None) -> None:
+    """Sign in through the login page and wait for the dashboard.
+
+    Fields and button are found by id and type, so this works whatever the page language. `check`, the
+    function the `checkpoint` fixture returns, runs on the login page when given.
+    """
+    page.goto(live_server.url + reverse("accounts:login"))
+    if check is not None:
+        check("login")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:dashboard")) + "$"))
