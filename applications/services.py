@@ -490,6 +490,8 @@ def resubmit_application(*, application: Application, actor) -> Application:
             actor=actor,
             fields=["reopened_sections"],
         )
+        # The committee reads the summary: a new version carries the completed sections.
+        queue_document(owner=application, kind="applications.summary", actor=actor)
         if application.officer_id:
             notify(
                 recipient=application.officer,

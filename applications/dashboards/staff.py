@@ -57,4 +57,4 @@ def screening_panel(user):
             "url": list_url(officer=user.pk, state=[state.value for state in ACTIVE_SCREENING_STATES]),
         },
     ]
-    return Panel(title=_("Screening"), template="applications/staff/panel.html", context={"rows": rows})
+    return Panel(title=_("Applications to screen"), template="applications/staff/panel.html", context={"rows": rows})

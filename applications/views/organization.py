@@ -171,7 +171,8 @@ class StepView(MemberApplicationMixin, View):
             return redirect(step_url(self.application, self.step))
         if saved:
             messages.success(request, message or _("The step « %(step)s » is saved.") % {"step": self.step.title})
-            return redirect(self.next_url(request))
+            # The fragment replaces any #field the browser would keep, so the page opens on its message.
+            return redirect(f"{self.next_url(request)}#main")
         if message:
             # Some uploads were saved while others failed: the page shows both.
             messages.success(request, message)

@@ -126,6 +126,8 @@ def render_screening_page(request, application: Application, *, status: int = 20
         "can_screen": state in (ApplicationState.SCREENING, ApplicationState.INCOMPLETE),
         "can_request_information": state == ApplicationState.SCREENING,
         "can_declare_receivable": state == ApplicationState.SCREENING,
+        "checklist_ready": len(answers) == len(questions)
+        and all(answer.answer != ScreeningAnswer.Answer.NO for answer in answers),
         "checklist_form": ScreeningChecklistForm(questions=questions, answers=answers),
         "information_form": InformationRequestForm(),
         "inadmissibility_form": InadmissibilityForm(),

@@ -512,3 +512,24 @@ def test_pages_render_in_french(client, officer, screening, settings):
         response = client.get(page)
         assert response.status_code == 200, page
         assert response["Content-Language"] == "fr", page
+
+
+def test_resubmission_issues_new_summary_version(django_capture_on_commit_callbacks):
+    from common.models import Document
+
+    application = complete_application(ApplicationFactory())
+    representative = application.organization.memberships.get(is_representative=True).user
+    officer = UserFactory(roles=["program_officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application=application, actor=representative)
+        services.take_charge(application=application, actor=officer)
+        services.request_information(
+            application=application,
+            actor=officer,
+            sections=["budget"],
+            items="Budget détaillé",
+            respond_by=timezone.localdate() + timedelta(days=10),
+        )
+        services.resubmit_application(application=application, actor=representative)
+    versions = Document.objects.filter(object_id=str(application.pk), kind="applications.summary").count()
+    assert versions == 2

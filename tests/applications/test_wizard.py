@@ -163,7 +163,7 @@ def test_organisation_step_saves_confirmation(rep_client, draft):
     response = rep_client.post(step_url(draft, "organisation"), {"confirm": "on", "continue": "1"})
     draft.refresh_from_db()
     assert draft.organization_confirmed_at is not None
-    assert response["Location"] == step_url(draft, "projet")
+    assert response["Location"] == step_url(draft, "projet") + "#main"
 
 
 def test_organisation_step_shows_profile(rep_client, draft):
