@@ -19,12 +19,13 @@ class ApplicationState(models.TextChoices):
     INCOMPLETE = "incomplete", _("Information requested")
     INADMISSIBLE = "inadmissible", _("Inadmissible")
     UNDER_REVIEW = "under_review", _("Under review")
+    EVALUATED = "evaluated", _("Evaluated")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
     @classmethod
     def withdrawable(cls):
         """States from which the representative may withdraw the file (until a decision)."""
-        return [cls.DRAFT, cls.SUBMITTED, cls.SCREENING, cls.INCOMPLETE, cls.UNDER_REVIEW]
+        return [cls.DRAFT, cls.SUBMITTED, cls.SCREENING, cls.INCOMPLETE, cls.UNDER_REVIEW, cls.EVALUATED]
 
     @classmethod
     def organization_editable(cls):
@@ -189,6 +190,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=ApplicationState.SCREENING, target=ApplicationState.UNDER_REVIEW)
     def declare_receivable(self):
+        pass
+
+    @transition(field=state, source=ApplicationState.UNDER_REVIEW, target=ApplicationState.EVALUATED)
+    def close_review(self):
+        pass
+
+    @transition(field=state, source=ApplicationState.EVALUATED, target=ApplicationState.UNDER_REVIEW)
+    def reopen_review(self):
         pass
 
     @transition(field=state, source=ApplicationState.withdrawable(), target=ApplicationState.WITHDRAWN)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "accounts",
     "grants",
     "applications",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("appels/", include("grants.urls")),
     path("demandes/", include("applications.urls")),
+    path("evaluations/", include("reviews.urls")),
     path("", include("common.urls")),
 ]
