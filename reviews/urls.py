@@ -1,3 +1,5 @@
+from reviews.views import urlpatterns
 
 app_name = "reviews"
-urlpatterns = []
+
+__all__ = ["app_name", "urlpatterns"]
