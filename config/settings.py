@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -205,6 +206,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "close-expired-calls": {"task": "grants.tasks.close_expired_calls", "schedule": 300.0},
+    # Daily at 07:00 in CELERY_TIMEZONE (Montréal local time).
+    "send-review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 SESSION_COOKIE_HTTPONLY = True
