@@ -20,12 +20,24 @@ class ApplicationState(models.TextChoices):
     INADMISSIBLE = "inadmissible", _("Inadmissible")
     UNDER_REVIEW = "under_review", _("Under review")
     EVALUATED = "evaluated", _("Evaluated")
+    RECOMMENDED = "recommended", _("Recommended")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
     @classmethod
     def withdrawable(cls):
         """States from which the representative may withdraw the file (until a decision)."""
-        return [cls.DRAFT, cls.SUBMITTED, cls.SCREENING, cls.INCOMPLETE, cls.UNDER_REVIEW, cls.EVALUATED]
+        return [
+            cls.DRAFT,
+            cls.SUBMITTED,
+            cls.SCREENING,
+            cls.INCOMPLETE,
+            cls.UNDER_REVIEW,
+            cls.EVALUATED,
+            # A committee recommendation is not a decision yet.
+            cls.RECOMMENDED,
+            cls.NOT_RECOMMENDED,
+        ]
 
     @classmethod
     def organization_editable(cls):
@@ -198,6 +210,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=ApplicationState.EVALUATED, target=ApplicationState.UNDER_REVIEW)
     def reopen_review(self):
+        pass
+
+    @transition(field=state, source=ApplicationState.EVALUATED, target=ApplicationState.RECOMMENDED)
+    def recommend(self):
+        pass
+
+    @transition(field=state, source=ApplicationState.EVALUATED, target=ApplicationState.NOT_RECOMMENDED)
+    def not_recommend(self):
         pass
 
     @transition(field=state, source=ApplicationState.withdrawable(), target=ApplicationState.WITHDRAWN)

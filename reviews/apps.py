@@ -19,5 +19,7 @@ class ReviewsConfig(AppConfig):
                 "reviews.assignment.cancelled": _("Assignment cancelled"),
                 "applications.application.review_closed": _("Review closed"),
                 "applications.application.review_reopened": _("Review reopened"),
+                "applications.application.recommended": _("Recommended by the selection committee"),
+                "applications.application.not_recommended": _("Not recommended by the selection committee"),
             }
         )

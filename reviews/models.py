@@ -173,3 +173,47 @@ class SuggestedAmount(models.Model):
 
     def __str__(self):
         return f"{self.project_year}: {self.amount}"
+
+
+class CommitteeDecision(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    NOT_RECOMMEND = "not_recommend", _("Do not recommend")
+
+
+class CommitteeRecommendation(models.Model):
+    """The selection committee's recommendation on an evaluated file, with the amounts it recommends."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="committee_recommendation")
+    decision = models.CharField(_("recommendation"), max_length=20, choices=CommitteeDecision.choices)
+    rationale = models.TextField(_("rationale"), max_length=5000, blank=True)
+    departs_from_ranking = models.BooleanField(_("departs from the ranking"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("committee recommendation")
+        verbose_name_plural = _("committee recommendations")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.decision}"
+
+
+class RecommendedAmount(models.Model):
+    """The amount the committee recommends for one project year."""
+
+    recommendation = models.ForeignKey(
+        CommitteeRecommendation, on_delete=models.CASCADE, related_name="recommended_amounts"
+    )
+    project_year = models.PositiveSmallIntegerField(_("project year"))
+    amount = models.DecimalField(_("recommended amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("recommended amount")
+        verbose_name_plural = _("recommended amounts")
+        ordering = ["recommendation", "project_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "project_year"], name="recommendedamount_unique_year")
+        ]
+
+    def __str__(self):
+        return f"{self.project_year}: {self.amount}"

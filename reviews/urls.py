@@ -1,5 +1,9 @@
+from reviews import views_call, views_committee
 from reviews.views import urlpatterns
 
 app_name = "reviews"
+
+urlpatterns += views_committee.urlpatterns
+urlpatterns += views_call.urlpatterns
 
 __all__ = ["app_name", "urlpatterns"]

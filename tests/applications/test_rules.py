@@ -29,7 +29,16 @@ EXPECTED = {
     "applications.submit_application": {"representative": {S.DRAFT}},
     "applications.resubmit_application": {"representative": {S.INCOMPLETE}},
     "applications.withdraw_application": {
-        "representative": {S.DRAFT, S.SUBMITTED, S.SCREENING, S.INCOMPLETE, S.UNDER_REVIEW, S.EVALUATED},
+        "representative": {
+            S.DRAFT,
+            S.SUBMITTED,
+            S.SCREENING,
+            S.INCOMPLETE,
+            S.UNDER_REVIEW,
+            S.EVALUATED,
+            S.RECOMMENDED,
+            S.NOT_RECOMMENDED,
+        },
     },
     "applications.screen_application": {"program_officer": {S.SUBMITTED, S.SCREENING, S.INCOMPLETE}},
     "applications.extend_deadline": {"program_officer": {S.DRAFT}},

@@ -1,0 +1,176 @@
+"""The ranking of a call's evaluated files, the passing threshold and the funding line per fiscal year.
+
+A file's score is the mean of its submitted reviews' totals. Files are sorted by score, highest first; on a
+tie, the file submitted first comes first. A file passes when its score reaches the call's passing score.
+
+The funding line: the ranking is walked from the top, and each passing file's requested amounts are added to
+the fiscal year in which each project year starts, against the call's envelope of that fiscal year. A file is
+within the envelope when every one of its years fits in what remains of the matching envelope. A fiscal year
+with no envelope counts as an envelope of 0 $. A file that does not fit is below the line and commits nothing, but the
+walk goes on: a later, smaller file may still fit in what remains. So the line is not a single cut in the
+table, and a file below it can be followed by files within it.
+
+Every amount is a Decimal; the ranking is built in a constant number of queries whatever the number of files.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from applications.budget import add_months, project_years
+from applications.models import Application, ApplicationState, RequestedAmount
+from common.fiscal import fiscal_year_of
+from grants.models import Call, Envelope
+from reviews.aggregation import FileStatistics, file_statistics
+from reviews.models import AssignmentState, RecommendedAmount, Review
+
+# NOTE: same value as the officer's review page (reviews.views), where it should become a setting of the call.
+DISAGREEMENT_THRESHOLD = Decimal(20)
+
+RANKED_STATES = (ApplicationState.EVALUATED, ApplicationState.RECOMMENDED, ApplicationState.NOT_RECOMMENDED)
+
+
+@dataclass
+class FiscalYearBudget:
+    """One fiscal year of the call: its envelope and what the files within the line commit so far."""
+
+    label: str
+    envelope: Decimal
+    committed: Decimal = Decimal(0)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.envelope - self.committed
+
+
+@dataclass
+class RankedFile:
+    application: Application
+    rank: int
+    statistics: FileStatistics
+    passes: bool
+    within_envelope: bool
+    # Fiscal year label → amount requested in the project years that start in it.
+    amounts_by_fiscal_year: dict[str, Decimal] = field(default_factory=dict)
+    recommendation: object | None = None  # reviews.models.CommitteeRecommendation
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.statistics.mean
+
+
+@dataclass
+class Ranking:
+    call: Call
+    files: list[RankedFile]
+    budgets: list[FiscalYearBudget]
+
+    @property
+    def fiscal_years(self) -> list[str]:
+        return [budget.label for budget in self.budgets]
+
+    def file_of(self, application_id: int) -> RankedFile | None:
+        return next((item for item in self.files if item.application.pk == application_id), None)
+
+
+def year_start(application: Application, number: int) -> date | None:
+    """Return the first day of project year `number`, or None while the project dates are missing."""
+    if application.starts_on is None:
+        return None
+    if application.ends_on is not None:
+        for year in project_years(application.starts_on, application.ends_on):
+            if year.number == number:
+                return year.starts_on
+    # An amount saved for a year the current dates no longer cover still counts, in its 12-month slot.
+    return add_months(application.starts_on, 12 * (number - 1))
+
+
+def amounts_by_fiscal_year(application: Application) -> dict[str, Decimal]:
+    """Add up the file's requested amounts by the fiscal year in which each project year starts."""
+    amounts: dict[str, Decimal] = {}
+    for requested in application.requested_amounts.all():
+        start = year_start(application, requested.project_year)
+        if start is None:
+            continue
+        label = fiscal_year_of(start).label
+        amounts[label] = amounts.get(label, Decimal(0)) + requested.amount
+    return amounts
+
+
+def submitted_totals(application_ids: list[int]) -> dict[int, list[Decimal]]:
+    """Return application id → totals of its submitted reviews, in one query."""
+    totals: dict[int, list[Decimal]] = {pk: [] for pk in application_ids}
+    rows = Review.objects.filter(
+        assignment__application_id__in=application_ids,
+        assignment__state=AssignmentState.SUBMITTED,
+        submitted_at__isnull=False,
+        total__isnull=False,
+    ).values_list("assignment__application_id", "total")
+    for application_id, total in rows:
+        totals[application_id].append(total)
+    return totals
+
+
+def ranked_applications(call: Call) -> list[Application]:
+    return list(
+        Application.objects.filter(call=call, state__in=RANKED_STATES)
+        .select_related("organization", "committee_recommendation")
+        .prefetch_related(
+            Prefetch("requested_amounts", queryset=RequestedAmount.objects.order_by("project_year")),
+            Prefetch(
+                "committee_recommendation__recommended_amounts",
+                queryset=RecommendedAmount.objects.order_by("project_year"),
+            ),
+        )
+    )
+
+
+def _sort_key(item: tuple[Application, FileStatistics]):
+    application, statistics = item
+    # A file with no score sorts last. On a tie, the file submitted first comes first, then the older record.
+    has_score = statistics.mean is not None
+    score = statistics.mean if has_score else Decimal(0)
+    submitted = application.submitted_at.timestamp() if application.submitted_at else float("inf")
+    return (not has_score, -score, submitted, application.pk)
+
+
+def rank_call(call: Call) -> Ranking:
+    """Rank the call's evaluated, recommended and not recommended files and draw the funding line."""
+    applications = ranked_applications(call)
+    totals = submitted_totals([application.pk for application in applications])
+    scored = sorted(
+        (
+            (application, file_statistics(totals[application.pk], disagreement_threshold=DISAGREEMENT_THRESHOLD))
+            for application in applications
+        ),
+        key=_sort_key,
+    )
+    budgets = {
+        envelope.fiscal_year: FiscalYearBudget(label=envelope.fiscal_year, envelope=envelope.amount)
+        for envelope in Envelope.objects.filter(call=call)
+    }
+
+    files = []
+    for rank, (application, statistics) in enumerate(scored, start=1):
+        amounts = amounts_by_fiscal_year(application)
+        for label in amounts:
+            budgets.setdefault(label, FiscalYearBudget(label=label, envelope=Decimal(0)))
+        passes = statistics.mean is not None and statistics.mean >= call.passing_score
+        fits = passes and all(amount <= budgets[label].remaining for label, amount in amounts.items())
+        if fits:
+            for label, amount in amounts.items():
+                budgets[label].committed += amount
+        files.append(
+            RankedFile(
+                application=application,
+                rank=rank,
+                statistics=statistics,
+                passes=passes,
+                within_envelope=fits,
+                amounts_by_fiscal_year=amounts,
+                recommendation=getattr(application, "committee_recommendation", None),
+            )
+        )
+    return Ranking(call=call, files=files, budgets=[budgets[label] for label in sorted(budgets)])

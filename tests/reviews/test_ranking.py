@@ -1,0 +1,274 @@
+"""The ranking of a call: order, ties, passing score, the funding line per fiscal year, and the ranking page."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from applications.models import Application, ApplicationState, RequestedAmount
+from grants.models import Envelope
+from reviews.models import Affiliation, AssignmentState, ConflictKind, Review, ReviewAssignment
+from reviews.ranking import rank_call
+from tests.factories import CallFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+START = timezone.make_aware(datetime(2026, 3, 1, 9, 0))
+
+
+def evaluated_file(call, totals, *, requested=(), starts_on=date(2027, 7, 1), minutes=0, title="Projet"):
+    """An evaluated file of `call` with one submitted review per total and `requested` amounts by project year."""
+    organization = MembershipFactory(is_representative=True).organization
+    application = Application.objects.create(
+        call=call,
+        organization=organization,
+        created_by=organization.memberships.first().user,
+        state=ApplicationState.EVALUATED,
+        reference=f"{call.code}-{Application.objects.count() + 1:03d}",
+        title=title,
+        starts_on=starts_on,
+        ends_on=starts_on.replace(year=starts_on.year + max(len(requested), 1)) - timedelta(days=1),
+        submitted_at=START + timedelta(minutes=minutes),
+    )
+    for number, amount in enumerate(requested, start=1):
+        RequestedAmount.objects.create(application=application, project_year=number, amount=Decimal(amount))
+    for total in totals:
+        assignment = ReviewAssignment.objects.create(
+            application=application,
+            reviewer=UserFactory(roles=["reviewer"]),
+            state=AssignmentState.SUBMITTED,
+            due_on=date(2026, 5, 1),
+            assigned_by=application.created_by,
+        )
+        Review.objects.create(assignment=assignment, total=Decimal(total), submitted_at=START)
+    return application
+
+
+@pytest.fixture
+def call():
+    call = CallFactory(code="ECI-2027", passing_score=Decimal("60"))
+    Envelope.objects.filter(call=call).delete()
+    return call
+
+
+def references(ranking):
+    return [item.application.reference for item in ranking.files]
+
+
+def test_files_are_sorted_by_mean_score_highest_first(call):
+    low = evaluated_file(call, ["50", "60"])
+    high = evaluated_file(call, ["90", "80"])
+    middle = evaluated_file(call, ["70"])
+
+    ranking = rank_call(call)
+
+    assert references(ranking) == [high.reference, middle.reference, low.reference]
+    assert [item.rank for item in ranking.files] == [1, 2, 3]
+    assert ranking.files[0].score == Decimal("85.00")
+
+
+def test_a_tie_puts_the_file_submitted_first_ahead(call):
+    later = evaluated_file(call, ["70"], minutes=10)
+    earlier = evaluated_file(call, ["70"], minutes=5)
+
+    assert references(rank_call(call)) == [earlier.reference, later.reference]
+
+
+def test_the_passing_score_is_reached_at_equality(call):
+    evaluated_file(call, ["60"])
+    evaluated_file(call, ["59.99"])
+
+    assert [item.passes for item in rank_call(call).files] == [True, False]
+
+
+def test_only_evaluated_and_recommended_files_are_ranked(call):
+    ranked = evaluated_file(call, ["70"])
+    other = evaluated_file(call, ["80"])
+    Application.objects.filter(pk=other.pk).update(state=ApplicationState.UNDER_REVIEW)
+
+    assert references(rank_call(call)) == [ranked.reference]
+
+
+def test_the_funding_line_follows_each_fiscal_year(call):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    Envelope.objects.create(call=call, fiscal_year="2028-2029", amount=Decimal("70000"))
+    # Project years start on 1 July: year 1 in 2027-2028, year 2 in 2028-2029.
+    first = evaluated_file(call, ["90"], requested=["60000", "40000"])
+    second = evaluated_file(call, ["80"], requested=["40000", "40000"])
+
+    ranking = rank_call(call)
+
+    assert first.reference == ranking.files[0].application.reference
+    assert ranking.files[0].amounts_by_fiscal_year == {"2027-2028": Decimal("60000"), "2028-2029": Decimal("40000")}
+    assert ranking.files[0].within_envelope is True
+    # 40 000 fits in the 40 000 left of 2027-2028, but not in the 30 000 left of 2028-2029.
+    assert ranking.files[1].within_envelope is False
+    assert second.reference == ranking.files[1].application.reference
+    budgets = {budget.label: budget for budget in ranking.budgets}
+    assert budgets["2027-2028"].committed == Decimal("60000")
+    assert budgets["2028-2029"].committed == Decimal("40000")
+    assert budgets["2028-2029"].remaining == Decimal("30000")
+
+
+def test_a_smaller_file_further_down_still_fits_below_a_skipped_one(call):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    evaluated_file(call, ["90"], requested=["70000"])
+    evaluated_file(call, ["85"], requested=["50000"])
+    evaluated_file(call, ["80"], requested=["30000"])
+
+    ranking = rank_call(call)
+
+    assert [item.within_envelope for item in ranking.files] == [True, False, True]
+    assert ranking.budgets[0].committed == Decimal("100000")
+
+
+def test_a_file_below_the_passing_score_commits_nothing(call):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    evaluated_file(call, ["40"], requested=["10000"])
+
+    ranking = rank_call(call)
+
+    assert ranking.files[0].within_envelope is False
+    assert ranking.budgets[0].committed == Decimal("0")
+
+
+def test_a_year_with_no_envelope_has_nothing_to_give(call):
+    evaluated_file(call, ["90"], requested=["10000"])
+
+    ranking = rank_call(call)
+
+    assert ranking.files[0].within_envelope is False
+    assert [(budget.label, budget.envelope) for budget in ranking.budgets] == [("2027-2028", Decimal("0"))]
+
+
+def test_ranking_runs_in_a_constant_number_of_queries(call):
+    evaluated_file(call, ["70"], requested=["1000"])
+    with CaptureQueriesContext(connection) as one:
+        rank_call(call)
+    evaluated_file(call, ["80"], requested=["1000", "2000"])
+    evaluated_file(call, ["60"], requested=["1000"])
+    with CaptureQueriesContext(connection) as three:
+        rank_call(call)
+
+    assert len(three) == len(one)
+
+
+# The ranking page
+
+
+@pytest.fixture
+def committee_member():
+    return UserFactory(roles=["committee_member"])
+
+
+def ranking_url(call):
+    return reverse("reviews:ranking", kwargs={"code": call.code})
+
+
+@pytest.mark.parametrize("role", ["program_officer", "program_manager", "committee_member", "decision_maker"])
+def test_ranking_roles_see_the_page(client, call, role):
+    evaluated_file(call, ["70"], title="Pairs aidants")
+    client.force_login(UserFactory(roles=[role]))
+
+    response = client.get(ranking_url(call))
+
+    assert response.status_code == 200
+    assert "Pairs aidants" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["reviewer", "finance_officer", "jury_member"])
+def test_other_staff_get_a_404(client, call, role):
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(ranking_url(call)).status_code == 404
+
+
+def test_an_organization_member_gets_a_404(client, call):
+    application = evaluated_file(call, ["70"])
+    client.force_login(application.created_by)
+
+    assert client.get(ranking_url(call)).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_the_login(client, call):
+    response = client.get(ranking_url(call))
+
+    assert response.status_code == 302
+
+
+def test_a_conflicted_committee_member_sees_only_the_reference(client, call, committee_member):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    conflicted = evaluated_file(call, ["87.5"], requested=["12345"], title="Titre confidentiel")
+    evaluated_file(call, ["70"], requested=["1000"], title="Projet visible")
+    Affiliation.objects.create(
+        reviewer=committee_member, organization=conflicted.organization, kind=ConflictKind.BOARD_MEMBER
+    )
+    client.force_login(committee_member)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert conflicted.reference in content
+    assert "Conflict of interest" in content
+    assert "Titre confidentiel" not in content
+    assert conflicted.organization.name not in content
+    assert "87.50" not in content
+    assert "12,345" not in content
+    assert "Projet visible" in content
+
+
+def test_an_officer_sees_the_conflicted_file_in_full(client, call, officer, committee_member):
+    conflicted = evaluated_file(call, ["87.5"], title="Titre confidentiel")
+    Affiliation.objects.create(
+        reviewer=committee_member, organization=conflicted.organization, kind=ConflictKind.BOARD_MEMBER
+    )
+    client.force_login(officer)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert "Titre confidentiel" in content
+    assert "87.50" in content
+
+
+def test_the_page_shows_the_envelope_summary(client, call, officer):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    evaluated_file(call, ["90"], requested=["60000"])
+    client.force_login(officer)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert "2027-2028" in content
+    assert "$100,000.00" in content
+    assert "$60,000.00" in content
+
+
+def test_the_page_runs_in_a_constant_number_of_queries(client, call, committee_member):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    evaluated_file(call, ["70"], requested=["1000"])
+    client.force_login(committee_member)
+    client.get(ranking_url(call))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(ranking_url(call)).status_code == 200
+    evaluated_file(call, ["80"], requested=["1000", "2000"])
+    evaluated_file(call, ["60"], requested=["1000"])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(ranking_url(call)).status_code == 200
+
+    assert len(three) == len(one)
+
+
+def test_the_page_is_translated_in_french(client, call, officer, settings):
+    Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
+    evaluated_file(call, ["90"], requested=["60000"])
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    with translation.override("fr"):
+        content = client.get(ranking_url(call)).content.decode()
+
+    assert "Ligne de financement par exercice financier" in content
+    assert "Seuil de passage\u00a0: 60 sur 100." in content
+    assert "100\u00a0000,00\u00a0$" in content
