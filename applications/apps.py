@@ -7,7 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from common.audit import describe_transitions
+        from common.audit import describe_transitions, keep_internal
 
         describe_transitions(
             {
@@ -21,5 +21,15 @@ class ApplicationsConfig(AppConfig):
                 "applications.application.withdrawn": _("Application withdrawn"),
                 "applications.application.extension_granted": _("Deadline extended"),
                 "applications.application.screening_saved": _("Screening checklist saved"),
+            }
+        )
+        # The organization sees that these steps happened, not who deliberated or why.
+        keep_internal(
+            {
+                "applications.application.screening_saved",
+                "applications.application.review_closed",
+                "applications.application.review_reopened",
+                "applications.application.recommended",
+                "applications.application.not_recommended",
             }
         )

@@ -18,15 +18,18 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import Membership
+from accounts.roles import is_organization_staff
 from applications import selectors
 from applications.budget import ProjectYear, duration_months, project_years
 from applications.forms import PROJECT_FIELDS
-from applications.models import Application
+from applications.models import Application, ApplicationState
 from applications.rules import is_applicant_member
 from common.audit import timeline_for
 from common.files import MissingStoredFile, file_response
 from common.models import Document
 from common.regions import AdministrativeRegion
+from reviews.committee import can_see_ranking
+from reviews.models import CommitteeRecommendation
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +191,33 @@ def screening_url(user, application: Application) -> str | None:
         return None
 
 
+# States before the committee stage; from « evaluated » on, the file appears in the call's ranking.
+BEFORE_RANKING = {
+    ApplicationState.DRAFT,
+    ApplicationState.SUBMITTED,
+    ApplicationState.SCREENING,
+    ApplicationState.INCOMPLETE,
+    ApplicationState.INADMISSIBLE,
+    ApplicationState.UNDER_REVIEW,
+    ApplicationState.WITHDRAWN,
+}
+
+
+def committee_context(user, application: Application) -> dict:
+    """Return the committee's recommendation and the link to the call's ranking, for the ministry staff only.
+
+    Committee members are not organization staff: they never reach this page, so a member in conflict with
+    the organization sees nothing of the file here either.
+    """
+    if application.state in BEFORE_RANKING or not is_organization_staff(user):
+        return {}
+    recommendation = (
+        CommitteeRecommendation.objects.filter(application=application).prefetch_related("recommended_amounts").first()
+    )
+    ranking_url = reverse("reviews:ranking", kwargs={"code": application.call.code}) if can_see_ranking(user) else None
+    return {"committee_recommendation": recommendation, "ranking_url": ranking_url}
+
+
 def visible_application(user, pk: int, queryset=None) -> Application:
     """Return the application `pk` if `user` may view it, or raise Http404."""
     queryset = queryset if queryset is not None else Application.objects.visible_to(user)
@@ -217,12 +247,13 @@ class ApplicationDetailView(LoginRequiredMixin, TemplateView):
             summary=build_summary(application),
             generated_documents=documents,
             information_requests=application.information_requests.all(),
-            timeline=timeline_for(application),
+            timeline=timeline_for(application, for_organization=not is_organization_staff(user)),
             representative=representative_of(application),
             is_member=is_applicant_member(user, application),
             can_edit=user.has_perm("applications.change_application", application),
             can_withdraw=user.has_perm("applications.withdraw_application", application),
             screening_url=screening_url(user, application),
+            **committee_context(user, application),
         )
 
 
