@@ -22,6 +22,8 @@ class ApplicationState(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
     RECOMMENDED = "recommended", _("Recommended")
     NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
     @classmethod
@@ -218,6 +220,22 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=ApplicationState.EVALUATED, target=ApplicationState.NOT_RECOMMENDED)
     def not_recommend(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[ApplicationState.RECOMMENDED, ApplicationState.NOT_RECOMMENDED],
+        target=ApplicationState.APPROVED,
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[ApplicationState.RECOMMENDED, ApplicationState.NOT_RECOMMENDED],
+        target=ApplicationState.DECLINED,
+    )
+    def decline(self):
         pass
 
     @transition(field=state, source=ApplicationState.withdrawable(), target=ApplicationState.WITHDRAWN)

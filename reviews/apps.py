@@ -21,5 +21,7 @@ class ReviewsConfig(AppConfig):
                 "applications.application.review_reopened": _("Review reopened"),
                 "applications.application.recommended": _("Recommended by the selection committee"),
                 "applications.application.not_recommended": _("Not recommended by the selection committee"),
+                "applications.application.approved": _("Approved by the decision-making authority"),
+                "applications.application.declined": _("Declined by the decision-making authority"),
             }
         )

@@ -217,3 +217,43 @@ class RecommendedAmount(models.Model):
 
     def __str__(self):
         return f"{self.project_year}: {self.amount}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class Decision(models.Model):
+    """The decision maker's final decision on a recommended or not recommended file."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices)
+    reason = models.TextField(_("reason"), max_length=5000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.outcome}"
+
+
+class ApprovedAmount(models.Model):
+    """The amount granted for one project year, with the fiscal year in which that project year starts."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="approved_amounts")
+    project_year = models.PositiveSmallIntegerField(_("project year"))
+    fiscal_year = models.CharField(_("fiscal year"), max_length=9)
+    amount = models.DecimalField(_("amount granted"), **MONEY)
+
+    class Meta:
+        verbose_name = _("amount granted")
+        verbose_name_plural = _("amounts granted")
+        ordering = ["decision", "project_year"]
+        constraints = [models.UniqueConstraint(fields=["decision", "project_year"], name="approvedamount_unique_year")]
+
+    def __str__(self):
+        return f"{self.project_year} ({self.fiscal_year}): {self.amount}"

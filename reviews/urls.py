@@ -1,9 +1,10 @@
-from reviews import views_call, views_committee
+from reviews import views_call, views_committee, views_decision
 from reviews.views import urlpatterns
 
 app_name = "reviews"
 
 urlpatterns += views_committee.urlpatterns
 urlpatterns += views_call.urlpatterns
+urlpatterns += views_decision.urlpatterns
 
 __all__ = ["app_name", "urlpatterns"]

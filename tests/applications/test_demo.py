@@ -80,6 +80,8 @@ SCREENING_STATES = set(ApplicationState.values) - {
     ApplicationState.EVALUATED,
     ApplicationState.RECOMMENDED,
     ApplicationState.NOT_RECOMMENDED,
+    ApplicationState.APPROVED,
+    ApplicationState.DECLINED,
 }
 
 
