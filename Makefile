@@ -44,6 +44,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_applications
+	LOG_LEVEL=WARNING $(PY) manage.py load_demo_reviews
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/eci make test runs the suite on PostgreSQL.
 test: install-dev
