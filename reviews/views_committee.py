@@ -35,6 +35,7 @@ class RankingRow:
     conflicted: bool
     amounts: list[Decimal | None]  # one cell per fiscal year of the ranking
     can_recommend: bool
+    can_decide: bool = False
 
 
 class RankingAccessMixin(LoginRequiredMixin):
@@ -51,6 +52,7 @@ class RankingView(RankingAccessMixin, View):
         call = get_object_or_404(Call, code=code)
         ranking = rank_call(call)
         is_member = request.user.has_role(Role.COMMITTEE_MEMBER)
+        is_decision_maker = request.user.has_role(Role.DECISION_MAKER)
         conflicted = committee.conflicted_organization_ids(request.user) if is_member else set()
         rows = [
             RankingRow(
@@ -60,10 +62,12 @@ class RankingView(RankingAccessMixin, View):
                 can_recommend=is_member
                 and item.application.organization_id not in conflicted
                 and item.application.state == ApplicationState.EVALUATED,
+                can_decide=is_decision_maker
+                and item.application.state in (ApplicationState.RECOMMENDED, ApplicationState.NOT_RECOMMENDED),
             )
             for item in ranking.files
         ]
-        context = {"call": call, "ranking": ranking, "rows": rows}
+        context = {"call": call, "ranking": ranking, "rows": rows, "is_decision_maker": is_decision_maker}
         return render(request, "reviews/ranking.html", context)
 
 

@@ -185,3 +185,12 @@ def test_panels_queries_constant(client, role):
     calls_at_every_stage(2)
     with_three = count_queries(client, user)
     assert with_one == with_three
+
+
+def test_decision_maker_sees_decide_links_on_ranking(client):
+    call = CallFactory()
+    application = recommended_file(call)
+    client.force_login(UserFactory(roles=["decision_maker"]))
+    content = client.get(ranking_url(call)).content.decode()
+    assert reverse("reviews:decide", kwargs={"pk": application.pk}) in content
+    assert reverse("reviews:decide_bulk", kwargs={"code": call.code}) in content
