@@ -51,3 +51,12 @@ def test_english_after_choosing_it(client):
     response = client.get("/")
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_not_found_page_in_site_layout(client):
+    response = client.get("/cette-page-n-existe-pas/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Page introuvable" in content
+    assert 'id="main"' in content

@@ -321,21 +321,27 @@ def test_money_field_rejects(text, code):
 
 @pytest.mark.parametrize("text", ["abc", "-5", "123456789012", "10,555"])
 def test_money_field_error_names_field(text):
-    with translation.override("fr"), pytest.raises(ValidationError) as raised:
-        MoneyField(label=LABEL).clean(text)
-    assert raised.value.messages[0].startswith(LABEL)
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as raised:
+            MoneyField(label=LABEL).clean(text)
+        message = raised.value.messages[0]
+    assert message.startswith(LABEL)
 
 
 def test_money_field_invalid_message_gives_format():
-    with translation.override("en"), pytest.raises(ValidationError) as raised:
-        MoneyField(label=LABEL).clean("abc")
-    assert "1 234,56" in raised.value.messages[0]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as raised:
+            MoneyField(label=LABEL).clean("abc")
+        message = raised.value.messages[0]
+    assert "1 234,56" in message
 
 
 def test_money_field_too_large_message_gives_maximum():
-    with translation.override("fr"), pytest.raises(ValidationError) as raised:
-        MoneyField(label=LABEL).clean("123456789012")
-    assert "9\u00a0999\u00a0999\u00a0999,99\u00a0$" in raised.value.messages[0]
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as raised:
+            MoneyField(label=LABEL).clean("123456789012")
+        message = raised.value.messages[0]
+    assert "9\u00a0999\u00a0999\u00a0999,99\u00a0$" in message
 
 
 def test_money_field_required_when_asked():
