@@ -6,6 +6,7 @@ A user who may not see a page gets a 404, so that a response never reveals that 
 """
 
 import logging
+from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from applications.models import Application, ApplicationState
 from applications.views.files import build_summary, years_of
 from common.files import MissingStoredFile, file_response
 from reviews import selectors, services
-from reviews.aggregation import file_statistics
+from reviews.aggregation import file_statistics, reviewer_normalisation, z_score
 from reviews.forms import AssignReviewerForm, ConflictDeclarationForm, ReasonForm, ReviewForm
 from reviews.models import Affiliation, AssignmentState, ConflictDeclaration, Review, ReviewAssignment
 
@@ -249,6 +250,25 @@ def reviewer_choices(application: Application):
     return allowed, excluded
 
 
+def normalised_scores(submitted: list) -> None:
+    """Set `z_score` and `z_reason` on each submitted assignment, from all of its reviewer's submitted totals.
+
+    One query reads the totals of every reviewer on the page, so the page cost does not grow with them.
+    """
+    reviewer_ids = {assignment.reviewer_id for assignment in submitted}
+    totals_by_reviewer = defaultdict(list)
+    rows = Review.objects.filter(
+        assignment__reviewer_id__in=reviewer_ids, submitted_at__isnull=False, total__isnull=False
+    ).values_list("assignment__reviewer_id", "total")
+    for reviewer_id, total in rows:
+        totals_by_reviewer[reviewer_id].append(total)
+    for assignment in submitted:
+        normalisation = reviewer_normalisation(totals_by_reviewer[assignment.reviewer_id])
+        assignment.z_reason = normalisation.reason
+        total = assignment.review.total
+        assignment.z_score = z_score(total, normalisation) if total is not None else None
+
+
 def render_file_reviews_page(request, application: Application, *, status: int = 200, **overrides):
     assignments = selectors.file_assignments(application)
     submitted = [
@@ -266,6 +286,7 @@ def render_file_reviews_page(request, application: Application, *, status: int =
         )
         assignment.can_reopen = under_review and assignment.state == AssignmentState.SUBMITTED
         assignment.shown_total = assignment.review.total if assignment in submitted else None
+    normalised_scores(submitted)
     context = {
         "application": application,
         "assignments": assignments,

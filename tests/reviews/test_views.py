@@ -383,3 +383,27 @@ def test_file_reviews_query_count_is_constant(client, under_review, officer):
     submitted_review(accept(assign(under_review, UserFactory(roles=["reviewer"]), officer)))
     assign(under_review, UserFactory(roles=["reviewer"]), officer)
     assert query_count(client, url) == single_row
+
+
+def test_file_reviews_labels_too_few_for_normalisation(client, officer, accepted):
+    submitted_review(accepted)
+    client.force_login(officer)
+    content = client.get(reverse("reviews:file_reviews", kwargs={"pk": accepted.application.pk})).content.decode()
+    assert "Normalised score (z), for information" in content
+    assert "fewer than 5 reviews by this reviewer" in content
+
+
+def test_file_reviews_shows_z_score_with_enough_reviews(client, officer, accepted):
+    from reviews.models import Review
+
+    reviewed = submitted_review(accepted, values=(8, 7, 6))
+    # Four earlier submitted reviews by the same reviewer, with other totals, make the normalisation possible.
+    for values in [(5, 5, 5), (9, 9, 9), (6, 6, 6), (4, 4, 4)]:
+        other = make_under_review(officer)
+        submitted_review(accept(assign(other, accepted.reviewer, officer)), values=values)
+    client.force_login(officer)
+    content = client.get(reverse("reviews:file_reviews", kwargs={"pk": reviewed.application.pk})).content.decode()
+    assert Review.objects.filter(assignment__reviewer=accepted.reviewer, submitted_at__isnull=False).count() == 5
+    assert "fewer than 5 reviews by this reviewer" not in content
+    # Totals 71.5, 50, 90, 60 and 40: mean 62.3, population deviation 17.35, so (71.5 - 62.3) / 17.35 = 0.53.
+    assert ">0.53<" in content
