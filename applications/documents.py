@@ -222,7 +222,7 @@ def build_receipt(application: Application) -> DocumentSpec:
 
 @register_document("applications.summary")
 def build_summary(application: Application) -> DocumentSpec:
-    """The whole file as the organization submitted it, laid out for the selection committee."""
+    """Build the whole file as the organization submitted it, laid out for the selection committee."""
     with translation.override(LANGUAGE):
         budget = budget_summary(application=application)
         rules = application.call.rules

@@ -161,7 +161,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.reference or self.title or str(_("Draft application"))
 
     def deadline(self):
-        """The instant after which this file cannot be submitted: the call's, or the extension granted."""
+        """Return the instant after which this file cannot be submitted: the call's, or the extension granted."""
         if self.extended_until and self.extended_until > self.call.closes_at:
             return self.extended_until
         return self.call.closes_at
@@ -173,7 +173,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return self.call.is_accepting(now)
 
     def is_open_for(self, section: str) -> bool:
-        """Whether the organization may change `section` now."""
+        """Return whether the organization may change `section` now."""
         if self.state == ApplicationState.DRAFT:
             return True
         return self.state == ApplicationState.INCOMPLETE and section in self.reopened_sections

@@ -5,8 +5,8 @@ most the amount requested. The amounts granted in a call may not exceed the call
 year: approvals of the same call are serialised by a lock on the call row, so two approvals at once cannot
 both spend what remains of an envelope.
 
-NOTE: the funding agreement (convention) and its payment schedule will be created by the payments app, which
-does not exist yet; the approval letter only announces that they will follow.
+NOTE: no funding agreement (convention) or payment schedule is created here, because the payments app that
+will create them does not exist yet. The approval letter only announces that they will follow.
 """
 
 import logging
@@ -220,13 +220,13 @@ def _check_envelopes(call: Call, granted: dict[int, Decimal], by_fiscal_year: di
     """
     envelopes = dict(Envelope.objects.filter(call=call).values_list("fiscal_year", "amount"))
     already = approved_by_fiscal_year(call)
-    wanted: dict[str, Decimal] = {}
+    granted_by_fiscal_year: dict[str, Decimal] = {}
     for year, label in by_fiscal_year.items():
-        wanted[label] = wanted.get(label, ZERO) + granted[year]
-    for label in sorted(wanted):
+        granted_by_fiscal_year[label] = granted_by_fiscal_year.get(label, ZERO) + granted[year]
+    for label in sorted(granted_by_fiscal_year):
         envelope = envelopes.get(label, ZERO)
         remaining = envelope - already.get(label, ZERO)
-        if wanted[label] > remaining:
+        if granted_by_fiscal_year[label] > remaining:
             raise ReviewError(
                 _(
                     "Fiscal year %(fiscal_year)s: the amounts granted (%(amount)s) exceed what remains of the "
@@ -234,7 +234,7 @@ def _check_envelopes(call: Call, granted: dict[int, Decimal], by_fiscal_year: di
                 )
                 % {
                     "fiscal_year": label,
-                    "amount": format_money(wanted[label]),
+                    "amount": format_money(granted_by_fiscal_year[label]),
                     "envelope": format_money(envelope),
                     "remaining": format_money(max(remaining, ZERO)),
                 }

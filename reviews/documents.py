@@ -1,7 +1,7 @@
 """PDF documents of the decision: the approval letter (lettre d'octroi), the refusal letter and the scorecard.
 
 Like the letters of applications.documents, they go to the organization or stay in the file in French,
-whatever the language of the decision maker; the templates under templates/pdf/reviews/ use English msgids
+whatever the language of the decision maker. The templates under templates/pdf/reviews/ use English msgids
 translated by the French catalogue. common.documents finds the builders here through autodiscovery and calls
 them with the application.
 """

@@ -100,7 +100,7 @@ class ReviewAssignment(ConcurrentTransitionMixin, models.Model):
 
 
 class ConflictDeclaration(models.Model):
-    """What a reviewer declared before seeing a file: no conflict, or a conflict of a given kind."""
+    """A reviewer's declaration before seeing a file: no conflict, or a conflict of a given kind."""
 
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="declaration")
     has_conflict = models.BooleanField(_("conflict of interest"))

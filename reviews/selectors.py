@@ -7,7 +7,7 @@ from reviews.models import AssignmentState, ReviewAssignment, Score
 
 
 def assignments_visible_to(user) -> QuerySet[ReviewAssignment]:
-    """The assignments `user` may open: their own, except cancelled ones and those declined for a conflict."""
+    """Return the assignments `user` may open: their own, except cancelled ones and those declined for a conflict."""
     if not user.is_authenticated:
         return ReviewAssignment.objects.none()
     return (
@@ -41,7 +41,7 @@ def review_scores(review) -> dict[int, Score]:
 
 
 def file_assignments(application) -> list[ReviewAssignment]:
-    """Every assignment of a file, newest first, with its reviewer, declaration and review."""
+    """Return every assignment of a file, newest first, with its reviewer, declaration and review."""
     return list(
         ReviewAssignment.objects.filter(application=application)
         .select_related("reviewer", "declaration", "review")

@@ -67,7 +67,7 @@ def history(application, code):
     return TransitionLog.objects.filter(object_id=str(application.pk), transition=code)
 
 
-def test_recommending_a_file_in_line_records_amounts_and_history(in_line, committee_member):
+def test_recommend_in_line_records_amounts(in_line, committee_member):
     recommendation = record(in_line, committee_member, amounts={1: Decimal("35000"), 2: Decimal("30000")})
 
     assert state_of(in_line) == ApplicationState.RECOMMENDED
@@ -78,7 +78,7 @@ def test_recommending_a_file_in_line_records_amounts_and_history(in_line, commit
     assert history(in_line, "applications.application.recommended").count() == 1
 
 
-def test_not_recommending_a_file_below_the_threshold_needs_no_rationale(below_threshold, committee_member):
+def test_not_recommend_below_threshold_no_rationale(below_threshold, committee_member):
     recommendation = record(below_threshold, committee_member, decision=NOT_RECOMMEND, amounts={})
 
     assert state_of(below_threshold) == ApplicationState.NOT_RECOMMENDED
@@ -88,14 +88,14 @@ def test_not_recommending_a_file_below_the_threshold_needs_no_rationale(below_th
 
 
 @pytest.mark.parametrize("role", ["program_officer", "program_manager", "decision_maker", "reviewer"])
-def test_only_a_committee_member_may_recommend(in_line, role):
+def test_recommend_committee_members_only(in_line, role):
     with pytest.raises(ReviewError, match="Only a member of the selection committee"):
         record(in_line, UserFactory(roles=[role]))
 
     assert state_of(in_line) == ApplicationState.EVALUATED
 
 
-def test_a_conflicted_member_is_refused(in_line, committee_member):
+def test_recommend_conflicted_member_rejected(in_line, committee_member):
     Affiliation.objects.create(reviewer=committee_member, organization=in_line.organization, kind=ConflictKind.FAMILY)
 
     with pytest.raises(ReviewError, match="cannot make a recommendation on this file"):
@@ -104,31 +104,31 @@ def test_a_conflicted_member_is_refused(in_line, committee_member):
     assert not CommitteeRecommendation.objects.exists()
 
 
-def test_an_amount_above_the_requested_one_is_refused(in_line, committee_member):
+def test_recommend_amount_above_request_rejected(in_line, committee_member):
     with pytest.raises(ReviewError, match="Year 2: the recommended amount cannot exceed"):
         record(in_line, committee_member, amounts={1: Decimal("40000"), 2: Decimal("30000.01")})
 
     assert state_of(in_line) == ApplicationState.EVALUATED
 
 
-def test_an_amount_for_a_year_not_requested_is_refused(in_line, committee_member):
+def test_recommend_unrequested_year_rejected(in_line, committee_member):
     with pytest.raises(ReviewError, match="Year 3"):
         record(in_line, committee_member, amounts={1: Decimal("1000"), 3: Decimal("1")})
 
 
-def test_a_recommendation_with_no_amount_is_refused(in_line, committee_member):
+def test_recommend_without_amount_rejected(in_line, committee_member):
     with pytest.raises(ReviewError, match="at least one project year"):
         record(in_line, committee_member, amounts={1: Decimal("0")})
 
 
-def test_a_file_not_evaluated_is_refused(in_line, committee_member):
+def test_recommend_unevaluated_file_rejected(in_line, committee_member):
     Application.objects.filter(pk=in_line.pk).update(state=ApplicationState.UNDER_REVIEW)
 
     with pytest.raises(ReviewError, match="Only an evaluated file"):
         record(in_line, committee_member)
 
 
-def test_recommending_a_file_below_the_threshold_needs_a_rationale(below_threshold, committee_member):
+def test_recommend_below_threshold_needs_rationale(below_threshold, committee_member):
     with pytest.raises(ReviewError, match="departs from the ranking"):
         record(below_threshold, committee_member, amounts={1: Decimal("10000")})
 
@@ -141,14 +141,14 @@ def test_recommending_a_file_below_the_threshold_needs_a_rationale(below_thresho
     assert history(below_threshold, "applications.application.recommended").get().reason == "Seul projet en région."
 
 
-def test_recommending_a_file_below_the_funding_line_needs_a_rationale(call, in_line, committee_member):
+def test_recommend_below_funding_line_needs_rationale(call, in_line, committee_member):
     below_line = evaluated_file(call, ["70"], requested=["70000"])
 
     with pytest.raises(ReviewError, match="departs from the ranking"):
         record(below_line, committee_member, amounts={1: Decimal("70000")})
 
 
-def test_not_recommending_a_file_in_line_needs_a_rationale(in_line, committee_member):
+def test_not_recommend_in_line_needs_rationale(in_line, committee_member):
     with pytest.raises(ReviewError, match="departs from the ranking"):
         record(in_line, committee_member, decision=NOT_RECOMMEND, amounts={})
 
@@ -157,7 +157,7 @@ def test_not_recommending_a_file_in_line_needs_a_rationale(in_line, committee_me
     assert recommendation.departs_from_ranking is True
 
 
-def test_a_second_request_is_already_done_and_writes_one_history_row(in_line, committee_member):
+def test_recommend_twice_already_done(in_line, committee_member):
     record(in_line, committee_member)
 
     with pytest.raises(AlreadyDone):
@@ -167,14 +167,14 @@ def test_a_second_request_is_already_done_and_writes_one_history_row(in_line, co
     assert history(in_line, "applications.application.recommended").count() == 1
 
 
-def test_the_history_label_is_registered():
+def test_recommend_history_label_registered():
     from common.models.audit import TRANSITION_LABELS
 
     assert str(TRANSITION_LABELS["applications.application.recommended"]) == "Recommended by the selection committee"
     assert "applications.application.not_recommended" in TRANSITION_LABELS
 
 
-def test_the_page_conflict_rule_matches_the_service(in_line, committee_member):
+def test_recommend_page_conflicts_match_service(in_line, committee_member):
     Affiliation.objects.create(reviewer=committee_member, organization=in_line.organization, kind=ConflictKind.FAMILY)
 
     assert in_line.organization_id in committee.conflicted_organization_ids(committee_member)
@@ -193,7 +193,7 @@ def post_data(decision=RECOMMEND, rationale="", **amounts):
     return data
 
 
-def test_the_form_is_prefilled_with_the_requested_amounts(client, in_line, committee_member):
+def test_recommend_form_prefilled_with_request(client, in_line, committee_member):
     client.force_login(committee_member)
 
     response = client.get(recommend_url(in_line))
@@ -204,7 +204,7 @@ def test_the_form_is_prefilled_with_the_requested_amounts(client, in_line, commi
 
 
 @pytest.mark.parametrize("role", ["program_officer", "decision_maker", "reviewer"])
-def test_the_page_is_a_404_for_non_members(client, in_line, role):
+def test_recommend_page_404_for_non_members(client, in_line, role):
     client.force_login(UserFactory(roles=[role]))
 
     assert client.get(recommend_url(in_line)).status_code == 404
@@ -212,7 +212,7 @@ def test_the_page_is_a_404_for_non_members(client, in_line, role):
     assert state_of(in_line) == ApplicationState.EVALUATED
 
 
-def test_the_page_is_a_404_for_a_conflicted_member(client, in_line, committee_member):
+def test_recommend_page_404_for_conflicted_member(client, in_line, committee_member):
     Affiliation.objects.create(reviewer=committee_member, organization=in_line.organization, kind=ConflictKind.FAMILY)
     client.force_login(committee_member)
 
@@ -220,7 +220,7 @@ def test_the_page_is_a_404_for_a_conflicted_member(client, in_line, committee_me
     assert client.post(recommend_url(in_line), post_data(y1="1000")).status_code == 404
 
 
-def test_posting_records_the_recommendation(client, call, in_line, committee_member):
+def test_recommend_page_records_recommendation(client, call, in_line, committee_member):
     client.force_login(committee_member)
 
     response = client.post(recommend_url(in_line), post_data(y1="35 000,00", y2="30000"))
@@ -233,7 +233,7 @@ def test_posting_records_the_recommendation(client, call, in_line, committee_mem
     assert "Year 1: $35,000.00" in ranking_page
 
 
-def test_posting_an_amount_above_the_request_shows_the_error(client, in_line, committee_member):
+def test_recommend_page_shows_amount_error(client, in_line, committee_member):
     client.force_login(committee_member)
 
     response = client.post(recommend_url(in_line), post_data(y1="40000.01", y2="0"))
@@ -243,7 +243,7 @@ def test_posting_an_amount_above_the_request_shows_the_error(client, in_line, co
     assert state_of(in_line) == ApplicationState.EVALUATED
 
 
-def test_posting_twice_is_already_done(client, in_line, committee_member):
+def test_recommend_page_twice_already_done(client, in_line, committee_member):
     client.force_login(committee_member)
     client.post(recommend_url(in_line), post_data(y1="40000", y2="30000"))
 

@@ -59,7 +59,7 @@ def references(ranking):
     return [item.application.reference for item in ranking.files]
 
 
-def test_files_are_sorted_by_mean_score_highest_first(call):
+def test_ranking_sorted_by_mean_score(call):
     low = evaluated_file(call, ["50", "60"])
     high = evaluated_file(call, ["90", "80"])
     middle = evaluated_file(call, ["70"])
@@ -71,21 +71,21 @@ def test_files_are_sorted_by_mean_score_highest_first(call):
     assert ranking.files[0].score == Decimal("85.00")
 
 
-def test_a_tie_puts_the_file_submitted_first_ahead(call):
+def test_ranking_tie_earlier_submission_first(call):
     later = evaluated_file(call, ["70"], minutes=10)
     earlier = evaluated_file(call, ["70"], minutes=5)
 
     assert references(rank_call(call)) == [earlier.reference, later.reference]
 
 
-def test_the_passing_score_is_reached_at_equality(call):
+def test_ranking_passes_at_equal_score(call):
     evaluated_file(call, ["60"])
     evaluated_file(call, ["59.99"])
 
     assert [item.passes for item in rank_call(call).files] == [True, False]
 
 
-def test_only_evaluated_and_recommended_files_are_ranked(call):
+def test_ranking_only_evaluated_files(call):
     ranked = evaluated_file(call, ["70"])
     other = evaluated_file(call, ["80"])
     Application.objects.filter(pk=other.pk).update(state=ApplicationState.UNDER_REVIEW)
@@ -93,7 +93,7 @@ def test_only_evaluated_and_recommended_files_are_ranked(call):
     assert references(rank_call(call)) == [ranked.reference]
 
 
-def test_the_funding_line_follows_each_fiscal_year(call):
+def test_funding_line_per_fiscal_year(call):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     Envelope.objects.create(call=call, fiscal_year="2028-2029", amount=Decimal("70000"))
     # Project years start on 1 July: year 1 in 2027-2028, year 2 in 2028-2029.
@@ -114,7 +114,7 @@ def test_the_funding_line_follows_each_fiscal_year(call):
     assert budgets["2028-2029"].remaining == Decimal("30000")
 
 
-def test_a_smaller_file_further_down_still_fits_below_a_skipped_one(call):
+def test_funding_line_smaller_file_still_fits(call):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     evaluated_file(call, ["90"], requested=["70000"])
     evaluated_file(call, ["85"], requested=["50000"])
@@ -126,7 +126,7 @@ def test_a_smaller_file_further_down_still_fits_below_a_skipped_one(call):
     assert ranking.budgets[0].committed == Decimal("100000")
 
 
-def test_a_file_below_the_passing_score_commits_nothing(call):
+def test_funding_line_skips_failing_file(call):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     evaluated_file(call, ["40"], requested=["10000"])
 
@@ -136,7 +136,7 @@ def test_a_file_below_the_passing_score_commits_nothing(call):
     assert ranking.budgets[0].committed == Decimal("0")
 
 
-def test_a_year_with_no_envelope_has_nothing_to_give(call):
+def test_funding_line_year_without_envelope(call):
     evaluated_file(call, ["90"], requested=["10000"])
 
     ranking = rank_call(call)
@@ -145,7 +145,7 @@ def test_a_year_with_no_envelope_has_nothing_to_give(call):
     assert [(budget.label, budget.envelope) for budget in ranking.budgets] == [("2027-2028", Decimal("0"))]
 
 
-def test_ranking_runs_in_a_constant_number_of_queries(call):
+def test_ranking_constant_queries(call):
     evaluated_file(call, ["70"], requested=["1000"])
     with CaptureQueriesContext(connection) as one:
         rank_call(call)
@@ -170,7 +170,7 @@ def ranking_url(call):
 
 
 @pytest.mark.parametrize("role", ["program_officer", "program_manager", "committee_member", "decision_maker"])
-def test_ranking_roles_see_the_page(client, call, role):
+def test_ranking_page_allowed_roles(client, call, role):
     evaluated_file(call, ["70"], title="Pairs aidants")
     client.force_login(UserFactory(roles=[role]))
 
@@ -181,26 +181,26 @@ def test_ranking_roles_see_the_page(client, call, role):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "finance_officer", "jury_member"])
-def test_other_staff_get_a_404(client, call, role):
+def test_ranking_page_404_other_staff(client, call, role):
     client.force_login(UserFactory(roles=[role]))
 
     assert client.get(ranking_url(call)).status_code == 404
 
 
-def test_an_organization_member_gets_a_404(client, call):
+def test_ranking_page_404_organization_member(client, call):
     application = evaluated_file(call, ["70"])
     client.force_login(application.created_by)
 
     assert client.get(ranking_url(call)).status_code == 404
 
 
-def test_anonymous_visitor_is_sent_to_the_login(client, call):
+def test_ranking_page_anonymous_login(client, call):
     response = client.get(ranking_url(call))
 
     assert response.status_code == 302
 
 
-def test_a_conflicted_committee_member_sees_only_the_reference(client, call, committee_member):
+def test_ranking_page_conflicted_member_masked(client, call, committee_member):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     conflicted = evaluated_file(call, ["87.5"], requested=["12345"], title="Titre confidentiel")
     evaluated_file(call, ["70"], requested=["1000"], title="Projet visible")
@@ -220,7 +220,7 @@ def test_a_conflicted_committee_member_sees_only_the_reference(client, call, com
     assert "Projet visible" in content
 
 
-def test_an_officer_sees_the_conflicted_file_in_full(client, call, officer, committee_member):
+def test_ranking_page_officer_unmasked(client, call, officer, committee_member):
     conflicted = evaluated_file(call, ["87.5"], title="Titre confidentiel")
     Affiliation.objects.create(
         reviewer=committee_member, organization=conflicted.organization, kind=ConflictKind.BOARD_MEMBER
@@ -233,7 +233,7 @@ def test_an_officer_sees_the_conflicted_file_in_full(client, call, officer, comm
     assert "87.50" in content
 
 
-def test_the_page_shows_the_envelope_summary(client, call, officer):
+def test_ranking_page_envelope_summary(client, call, officer):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     evaluated_file(call, ["90"], requested=["60000"])
     client.force_login(officer)
@@ -245,7 +245,7 @@ def test_the_page_shows_the_envelope_summary(client, call, officer):
     assert "$60,000.00" in content
 
 
-def test_the_page_runs_in_a_constant_number_of_queries(client, call, committee_member):
+def test_ranking_page_constant_queries(client, call, committee_member):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     evaluated_file(call, ["70"], requested=["1000"])
     client.force_login(committee_member)
@@ -260,7 +260,7 @@ def test_the_page_runs_in_a_constant_number_of_queries(client, call, committee_m
     assert len(three) == len(one)
 
 
-def test_the_page_is_translated_in_french(client, call, officer, settings):
+def test_ranking_page_in_french(client, call, officer, settings):
     Envelope.objects.create(call=call, fiscal_year="2027-2028", amount=Decimal("100000"))
     evaluated_file(call, ["90"], requested=["60000"])
     client.force_login(officer)
