@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "grants",
     "applications",
     "reviews",
+    "payments",
 ]
 
 MIDDLEWARE = [

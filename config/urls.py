@@ -15,5 +15,6 @@ urlpatterns = [
     path("appels/", include("grants.urls")),
     path("demandes/", include("applications.urls")),
     path("evaluations/", include("reviews.urls")),
+    path("conventions/", include("payments.urls")),
     path("", include("common.urls")),
 ]

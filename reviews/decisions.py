@@ -5,8 +5,8 @@ most the amount requested. The amounts granted in a call may not exceed the call
 year: approvals of the same call are serialised by a lock on the call row, so two approvals at once cannot
 both spend what remains of an envelope.
 
-NOTE: no funding agreement (convention) or payment schedule is created here, because the payments app that
-will create them does not exist yet. The approval letter only announces that they will follow.
+An approval sends reviews.signals.application_approved in its transaction; the payments app answers it by
+creating the draft agreement, so reviews never imports payments.
 """
 
 import logging
@@ -30,6 +30,7 @@ from grants.models import Call, Envelope
 from reviews.models import ApprovedAmount, Decision, DecisionOutcome, RecommendedAmount
 from reviews.ranking import year_start
 from reviews.services import AlreadyDone, ReviewError
+from reviews.signals import application_approved
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def approve_application(*, application: Application, actor, amounts: dict[int, D
             for year, label in sorted(by_fiscal_year.items())
         )
         _transition(application, "approve", "applications.application.approved", actor, reason)
+        application_approved.send(sender=Application, application=application, actor=actor)
         queue_document(owner=application, kind="reviews.approval_letter", actor=actor)
         _notify_members(application, "decision_approved")
     logger.info("Application %s approved by user %s.", application.pk, actor.pk)

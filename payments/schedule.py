@@ -1,0 +1,119 @@
+"""The default payment schedule and reporting calendar of an agreement, from the program rules.
+
+Holdback H = holdback % × total, rounded half-up to the cent. Each project year then gets one installment of
+(1 − holdback %) × that year's amount, rounded half-up to the cent; the last year's installment takes the
+cent left over by rounding, so the installments and the holdback add up to the total exactly.
+
+Reporting calendar: a progress report per project year, due `progress_days` after that year ends, and the
+final report, due `final_days` after the project ends. Installment 1 is planned for the project start,
+installment N + 1 for the due date of the progress report on year N, and the holdback for the due date of
+the final report; these planned dates place each installment in a fiscal year for the envelope sums.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class YearAmount:
+    number: int
+    starts_on: date
+    ends_on: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PlannedReport:
+    kind: str  # "progress" or "final"
+    number: int  # the project year of a progress report; 0 for the final report
+    due_on: date
+
+
+@dataclass(frozen=True)
+class PlannedInstallment:
+    number: int
+    kind: str  # "project_year" or "holdback"
+    project_year: int | None
+    amount: Decimal
+    due_on: date
+    # The report whose acceptance makes it due: ("progress", N), ("final", 0), or None for activation.
+    gate: tuple[str, int] | None
+
+
+def round_cent(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def holdback_amount(total: Decimal, holdback_percent: Decimal) -> Decimal:
+    return round_cent(total * holdback_percent / HUNDRED)
+
+
+def reporting_calendar(years: list[YearAmount], *, progress_days: int, final_days: int) -> list[PlannedReport]:
+    reports = [
+        PlannedReport(kind="progress", number=year.number, due_on=year.ends_on + timedelta(days=progress_days))
+        for year in years
+    ]
+    reports.append(PlannedReport(kind="final", number=0, due_on=years[-1].ends_on + timedelta(days=final_days)))
+    return reports
+
+
+def default_schedule(
+    years: list[YearAmount], *, holdback_percent: Decimal, progress_days: int, final_days: int
+) -> list[PlannedInstallment]:
+    """Return one installment per project year and the holdback, adding up to the sum of the years' amounts."""
+    if not years:
+        raise ValueError("An agreement needs at least one project year.")
+    total = sum((year.amount for year in years), Decimal(0))
+    holdback = holdback_amount(total, holdback_percent)
+    share = (HUNDRED - holdback_percent) / HUNDRED
+    amounts = [round_cent(year.amount * share) for year in years[:-1]]
+    amounts.append(total - holdback - sum(amounts, Decimal(0)))
+    if amounts[-1] < 0:
+        raise ValueError("The holdback is larger than what the last project year can absorb.")
+
+    calendar = {
+        (report.kind, report.number): report.due_on
+        for report in reporting_calendar(years, progress_days=progress_days, final_days=final_days)
+    }
+    installments = []
+    for index, (year, amount) in enumerate(zip(years, amounts, strict=True)):
+        if index == 0:
+            due_on, gate = year.starts_on, None
+        else:
+            previous = years[index - 1].number
+            due_on, gate = calendar[("progress", previous)], ("progress", previous)
+        installments.append(
+            PlannedInstallment(
+                number=index + 1, kind="project_year", project_year=year.number, amount=amount, due_on=due_on, gate=gate
+            )
+        )
+    installments.append(
+        PlannedInstallment(
+            number=len(years) + 1,
+            kind="holdback",
+            project_year=None,
+            amount=holdback,
+            due_on=calendar[("final", 0)],
+            gate=("final", 0),
+        )
+    )
+    return installments
+
+
+@dataclass(frozen=True)
+class Settlement:
+    final_payment: Decimal
+    to_recover: Decimal
+
+
+def settle(*, holdback: Decimal, eligible_expenses: Decimal, already_paid: Decimal) -> Settlement:
+    """Final payment = max(0, min(holdback, eligible − paid)); to recover = max(0, paid − eligible)."""
+    zero = Decimal(0)
+    return Settlement(
+        final_payment=max(zero, min(holdback, eligible_expenses - already_paid)),
+        to_recover=max(zero, already_paid - eligible_expenses),
+    )
