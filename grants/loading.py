@@ -119,6 +119,7 @@ def _load_call(program: Program, rules_by_version: dict, data: dict, report: Loa
         "closes_at": datetime.fromisoformat(data["closes_at"]),
         "passing_score": Decimal(data["passing_score"]),
         "review_quorum": data["review_quorum"],
+        "disagreement_threshold": Decimal(data["disagreement_threshold"]),
         "reaches": data["reaches"],
     }
     call = Call.objects.filter(code=data["code"]).first()

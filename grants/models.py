@@ -186,6 +186,17 @@ class Call(ConcurrentTransitionMixin, models.Model):
         _("passing score (out of 100)"), max_digits=5, decimal_places=2, default=Decimal("60")
     )
     review_quorum = models.PositiveSmallIntegerField(_("reviews needed"), default=2, validators=[MinValueValidator(1)])
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold (points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "A file whose highest and lowest submitted totals (on 100) are more than this many points apart "
+            "is flagged as a disagreement between reviewers."
+        ),
+    )
     clienteles = models.ManyToManyField(Clientele, related_name="calls", verbose_name=_("clienteles"))
     expense_categories = models.ManyToManyField(
         ExpenseCategory, related_name="calls", verbose_name=_("expense categories")

@@ -19,7 +19,6 @@ from applications.models import Application
 from common.documents import DocumentSpec, register_document
 from reviews.aggregation import file_statistics
 from reviews.models import AssignmentState, Decision, DecisionOutcome, Review
-from reviews.ranking import DISAGREEMENT_THRESHOLD
 
 LANGUAGE = "fr"
 ZERO = Decimal("0.00")
@@ -114,7 +113,7 @@ def build_scorecard(application: Application) -> DocumentSpec:
             "generated_at": timezone.now(),
             "criteria": criteria,
             "reviews": rows,
-            "statistics": file_statistics(totals, disagreement_threshold=DISAGREEMENT_THRESHOLD),
+            "statistics": file_statistics(totals, disagreement_threshold=application.call.disagreement_threshold),
         }
     return DocumentSpec(
         template_name="pdf/reviews/scorecard.html",

@@ -87,6 +87,7 @@ def header(table: RankingTable) -> list[str]:
         _("Score (mean)"),
         _("Median"),
         _("Spread"),
+        _("Normalised score (information only)"),
         _("Passing score reached"),
         _("Within the budget envelope"),
         *[_("Requested %(label)s") % {"label": label} for label in table.ranking.fiscal_years],
@@ -97,7 +98,7 @@ def header(table: RankingTable) -> list[str]:
 def cells(row: ExportRow, fiscal_years: int) -> list:
     """Return the row's values: Decimals for the figures, text elsewhere, None for an empty cell."""
     if row.conflicted:
-        return [row.rank, row.reference, _("Conflict of interest"), *[None] * (7 + fiscal_years)]
+        return [row.rank, row.reference, _("Conflict of interest"), *[None] * (8 + fiscal_years)]
     item = row.file
     statistics = item.statistics
     return [
@@ -108,6 +109,7 @@ def cells(row: ExportRow, fiscal_years: int) -> list:
         two_places(statistics.mean),
         two_places(statistics.median),
         two_places(statistics.spread),
+        two_places(item.normalised),
         _("Yes") if item.passes else _("No"),
         _("Yes") if item.within_envelope else _("No"),
         *[two_places(amount) for amount in row.amounts],
@@ -163,7 +165,7 @@ def docket_pdf(table: RankingTable) -> bytes:
             "call": table.call,
             "ranking": table.ranking,
             "rows": table.rows,
-            "masked_colspan": 8 + len(table.ranking.fiscal_years),
+            "masked_colspan": 9 + len(table.ranking.fiscal_years),
             "generated_at": timezone.localtime(),
         }
     return render_pdf(template_name="pdf/reviews/docket.html", context=context, language=DOCKET_LANGUAGE)

@@ -10,9 +10,14 @@ with no envelope counts as an envelope of 0 $. A file that does not fit is below
 walk goes on: a later, smaller file may still fit in what remains. So the line is not a single cut in the
 table, and a file below it can be followed by files within it.
 
+A file's normalised score is the mean of the z-scores of its submitted reviews, each against all the submitted
+totals of its reviewer (reviews.aggregation). It is for information only, so it changes neither the order nor the
+funding line.
+
 Every amount is a Decimal; the ranking is built in a constant number of queries whatever the number of files.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,11 +28,8 @@ from applications.budget import add_months, project_years
 from applications.models import Application, ApplicationState, RequestedAmount
 from common.fiscal import fiscal_year_of
 from grants.models import Call, Envelope
-from reviews.aggregation import FileStatistics, file_statistics
+from reviews.aggregation import FileStatistics, file_statistics, reviewer_normalisation, round_score, z_score
 from reviews.models import AssignmentState, RecommendedAmount, Review
-
-# NOTE: same value as the officer's review page (reviews.views), where it should become a setting of the call.
-DISAGREEMENT_THRESHOLD = Decimal(20)
 
 RANKED_STATES = (ApplicationState.EVALUATED, ApplicationState.RECOMMENDED, ApplicationState.NOT_RECOMMENDED)
 
@@ -55,6 +57,8 @@ class RankedFile:
     # Fiscal year label → amount requested in the project years that start in it.
     amounts_by_fiscal_year: dict[str, Decimal] = field(default_factory=dict)
     recommendation: object | None = None  # reviews.models.CommitteeRecommendation
+    # Mean z-score of the file's reviews whose reviewer can be normalised, or None when no reviewer can be.
+    normalised: Decimal | None = None
 
     @property
     def score(self) -> Decimal | None:
@@ -99,18 +103,51 @@ def amounts_by_fiscal_year(application: Application) -> dict[str, Decimal]:
     return amounts
 
 
-def submitted_totals(application_ids: list[int]) -> dict[int, list[Decimal]]:
-    """Return application id → totals of its submitted reviews, in one query."""
-    totals: dict[int, list[Decimal]] = {pk: [] for pk in application_ids}
+@dataclass(frozen=True)
+class SubmittedTotal:
+    reviewer_id: int
+    total: Decimal
+
+
+def submitted_totals(application_ids: list[int]) -> dict[int, list[SubmittedTotal]]:
+    """Return application id → its submitted reviews' totals with their reviewers, in one query."""
+    totals: dict[int, list[SubmittedTotal]] = {pk: [] for pk in application_ids}
     rows = Review.objects.filter(
         assignment__application_id__in=application_ids,
         assignment__state=AssignmentState.SUBMITTED,
         submitted_at__isnull=False,
         total__isnull=False,
-    ).values_list("assignment__application_id", "total")
-    for application_id, total in rows:
-        totals[application_id].append(total)
+    ).values_list("assignment__application_id", "assignment__reviewer_id", "total")
+    for application_id, reviewer_id, total in rows:
+        totals[application_id].append(SubmittedTotal(reviewer_id=reviewer_id, total=total))
     return totals
+
+
+def totals_by_reviewer(reviewer_ids) -> dict[int, list[Decimal]]:
+    """Return reviewer id → totals of all their submitted reviews, in every call, in one query."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    rows = Review.objects.filter(
+        assignment__reviewer_id__in=reviewer_ids, submitted_at__isnull=False, total__isnull=False
+    ).values_list("assignment__reviewer_id", "total")
+    for reviewer_id, total in rows:
+        totals[reviewer_id].append(total)
+    return totals
+
+
+def normalised_score(reviews: list[SubmittedTotal], reviewer_totals: dict[int, list[Decimal]]) -> Decimal | None:
+    """Return the mean z-score of `reviews`, skipping reviews whose reviewer cannot be normalised.
+
+    Each z-score is rounded to 2 places first, as the officer's review page shows it, so the mean matches
+    the figures shown there.
+    """
+    scores = []
+    for review in reviews:
+        score = z_score(review.total, reviewer_normalisation(reviewer_totals.get(review.reviewer_id, [])))
+        if score is not None:
+            scores.append(score)
+    if not scores:
+        return None
+    return round_score(sum(scores, Decimal(0)) / len(scores))
 
 
 def ranked_applications(call: Call) -> list[Application]:
@@ -139,10 +176,17 @@ def _sort_key(item: tuple[Application, FileStatistics]):
 def rank_call(call: Call) -> Ranking:
     """Rank the call's evaluated, recommended and not recommended files and draw the funding line."""
     applications = ranked_applications(call)
-    totals = submitted_totals([application.pk for application in applications])
+    reviews = submitted_totals([application.pk for application in applications])
+    reviewer_totals = totals_by_reviewer({review.reviewer_id for rows in reviews.values() for review in rows})
     scored = sorted(
         (
-            (application, file_statistics(totals[application.pk], disagreement_threshold=DISAGREEMENT_THRESHOLD))
+            (
+                application,
+                file_statistics(
+                    [review.total for review in reviews[application.pk]],
+                    disagreement_threshold=call.disagreement_threshold,
+                ),
+            )
             for application in applications
         ),
         key=_sort_key,
@@ -171,6 +215,7 @@ def rank_call(call: Call) -> Ranking:
                 within_envelope=fits,
                 amounts_by_fiscal_year=amounts,
                 recommendation=getattr(application, "committee_recommendation", None),
+                normalised=normalised_score(reviews[application.pk], reviewer_totals),
             )
         )
     return Ranking(call=call, files=files, budgets=[budgets[label] for label in sorted(budgets)])

@@ -14,6 +14,7 @@ from django_fsm import can_proceed
 from accounts.models import Role, User
 from applications.models import Application, ApplicationState
 from common.audit import record_transition
+from common.documents import queue_document
 from common.notifications import notify
 from common.text import normalize_text
 from reviews.aggregation import CriterionScore, reviewer_total
@@ -315,7 +316,11 @@ def reopen_review(*, assignment: ReviewAssignment, actor, reason: str) -> Review
 
 
 def close_review(*, application: Application, actor) -> Application:
-    """Mark the file evaluated once every active assignment is submitted and the call's quorum is met."""
+    """Mark the file evaluated once every active assignment is submitted and the call's quorum is met.
+
+    Side effects, in order: the state change, its history entry, then, once the transaction commits, the
+    scorecard PDF (fiche d'évaluation). Closing again after a reopening queues a new version of the scorecard.
+    """
     _require_officer(actor)
     with transaction.atomic():
         application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
@@ -343,6 +348,8 @@ def close_review(*, application: Application, actor) -> Application:
             target=application.state,
             actor=actor,
         )
+        queue_document(owner=application, kind="reviews.scorecard", actor=actor)
+    logger.info("Review of application %s closed by user %s.", application.pk, actor.pk)
     return application
 
 

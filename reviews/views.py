@@ -6,8 +6,6 @@ A user who may not see a page gets a 404, so that a response never reveals that 
 """
 
 import logging
-from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -25,12 +23,10 @@ from reviews import selectors, services
 from reviews.aggregation import file_statistics, reviewer_normalisation, z_score
 from reviews.forms import AssignReviewerForm, ConflictDeclarationForm, ReasonForm, ReviewForm
 from reviews.models import Affiliation, AssignmentState, ConflictDeclaration, Review, ReviewAssignment
+from reviews.ranking import totals_by_reviewer
 
 logger = logging.getLogger(__name__)
 
-# NOTE: a spread of the submitted totals above this many points flags a disagreement between reviewers.
-# It should become a setting of the call, as the quorum is.
-DISAGREEMENT_THRESHOLD = Decimal(20)
 REVIEW_STATES = (ApplicationState.UNDER_REVIEW, ApplicationState.EVALUATED)
 
 
@@ -255,15 +251,9 @@ def normalised_scores(submitted: list) -> None:
 
     One query reads the totals of every reviewer on the page, so the page cost does not grow with them.
     """
-    reviewer_ids = {assignment.reviewer_id for assignment in submitted}
-    totals_by_reviewer = defaultdict(list)
-    rows = Review.objects.filter(
-        assignment__reviewer_id__in=reviewer_ids, submitted_at__isnull=False, total__isnull=False
-    ).values_list("assignment__reviewer_id", "total")
-    for reviewer_id, total in rows:
-        totals_by_reviewer[reviewer_id].append(total)
+    reviewer_totals = totals_by_reviewer({assignment.reviewer_id for assignment in submitted})
     for assignment in submitted:
-        normalisation = reviewer_normalisation(totals_by_reviewer[assignment.reviewer_id])
+        normalisation = reviewer_normalisation(reviewer_totals[assignment.reviewer_id])
         assignment.z_reason = normalisation.reason
         total = assignment.review.total
         assignment.z_score = z_score(total, normalisation) if total is not None else None
@@ -290,8 +280,8 @@ def render_file_reviews_page(request, application: Application, *, status: int =
     context = {
         "application": application,
         "assignments": assignments,
-        "statistics": file_statistics(totals, disagreement_threshold=DISAGREEMENT_THRESHOLD),
-        "threshold": DISAGREEMENT_THRESHOLD,
+        "statistics": file_statistics(totals, disagreement_threshold=application.call.disagreement_threshold),
+        "threshold": application.call.disagreement_threshold,
         "quorum": application.call.review_quorum,
         "under_review": under_review,
         "evaluated": application.state == ApplicationState.EVALUATED,

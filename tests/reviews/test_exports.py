@@ -13,7 +13,7 @@ from grants.models import Envelope
 from reviews.models import Affiliation, ConflictKind
 from reviews.ranking import rank_call
 from tests.factories import CallFactory, UserFactory
-from tests.reviews.test_ranking import evaluated_file
+from tests.reviews.test_ranking import add_review, evaluated_file, reviewer_with_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,8 @@ def test_csv_has_the_figures_of_the_ranking(client, call, files, officer):
     )
     rows = csv_rows(response)
     assert rows[0][:2] == ["Rank", "Reference number"]
-    assert rows[0][9:11] == ["Requested 2027-2028", "Requested 2028-2029"]
+    assert rows[0][7] == "Normalised score (information only)"
+    assert rows[0][10:12] == ["Requested 2027-2028", "Requested 2028-2029"]
     ranking = rank_call(call)
     assert [row[1] for row in rows[1:]] == [item.application.reference for item in ranking.files]
     for row, item in zip(rows[1:], ranking.files, strict=True):
@@ -78,13 +79,14 @@ def test_csv_has_the_figures_of_the_ranking(client, call, files, officer):
         assert row[4] == comma(item.score)
         assert row[5] == comma(item.statistics.median)
         assert row[6] == comma(item.statistics.spread)
-        assert row[7] == ("Yes" if item.passes else "No")
-        assert row[8] == ("Yes" if item.within_envelope else "No")
+        assert row[7] == ""  # each reviewer has a single review, too few to normalise
+        assert row[8] == ("Yes" if item.passes else "No")
+        assert row[9] == ("Yes" if item.within_envelope else "No")
         amounts = [item.amounts_by_fiscal_year.get(label) for label in ranking.fiscal_years]
-        assert row[9:11] == [comma(amount) if amount is not None else "" for amount in amounts]
-    assert rows[1][4:11] == ["85,00", "85,00", "10,00", "Yes", "Yes", "60000,00", "40000,00"]
-    assert rows[2][8] == "No"
-    assert rows[3][9:11] == ["1000,50", ""]
+        assert row[10:12] == [comma(amount) if amount is not None else "" for amount in amounts]
+    assert rows[1][4:12] == ["85,00", "85,00", "10,00", "", "Yes", "Yes", "60000,00", "40000,00"]
+    assert rows[2][9] == "No"
+    assert rows[3][10:12] == ["1000,50", ""]
 
 
 def test_xlsx_has_numeric_figures(client, call, files, officer):
@@ -108,9 +110,9 @@ def test_xlsx_has_numeric_figures(client, call, files, officer):
         )
         assert Decimal(str(row[4])) == item.score
         amounts = [item.amounts_by_fiscal_year.get(label) for label in ranking.fiscal_years]
-        assert [None if value is None else Decimal(str(value)) for value in row[9:11]] == amounts
-    assert isinstance(rows[1][9], (int, float))
-    assert sheet.cell(row=2, column=10).number_format == "#,##0.00"
+        assert [None if value is None else Decimal(str(value)) for value in row[10:12]] == amounts
+    assert isinstance(rows[1][10], (int, float))
+    assert sheet.cell(row=2, column=11).number_format == "#,##0.00"
 
 
 def conflicted_with(committee_member, application):
@@ -210,3 +212,66 @@ def test_ranking_page_links_to_the_exports(client, call, officer):
     assert url("ranking_csv", call) in content
     assert url("ranking_xlsx", call) in content
     assert url("docket", call) in content
+
+
+# The normalised score
+
+
+@pytest.fixture
+def normalised_file(call):
+    """A ranked file whose two reviewers can be normalised: its normalised score is 0.35, as in test_ranking."""
+    other_call = CallFactory(code="ECI-2026")
+    first = reviewer_with_totals(other_call, ["60", "65", "70", "75"])
+    second = reviewer_with_totals(other_call, ["50", "70", "80", "90"])
+    application = evaluated_file(call, [], requested=["5000"], title="Dossier normalisé")
+    add_review(application, first, "80")
+    add_review(application, second, "60")
+    return application
+
+
+def test_csv_has_the_normalised_score(client, call, normalised_file, officer):
+    client.force_login(officer)
+
+    rows = csv_rows(client.get(url("ranking_csv", call)))
+
+    row = next(row for row in rows if row[1] == normalised_file.reference)
+    assert rows[0][7] == "Normalised score (information only)"
+    assert row[7] == "0,35"
+    assert rank_call(call).file_of(normalised_file.pk).normalised == Decimal("0.35")
+
+
+def test_xlsx_has_the_normalised_score(client, call, normalised_file, officer):
+    client.force_login(officer)
+
+    response = client.get(url("ranking_xlsx", call))
+
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    row = next(row for row in rows if row[1] == normalised_file.reference)
+    assert rows[0][7] == "Normalised score (information only)"
+    assert Decimal(str(row[7])) == Decimal("0.35")
+
+
+def test_docket_has_the_normalised_score(client, call, normalised_file, officer):
+    client.force_login(officer)
+
+    text = pdf_text(client.get(url("docket", call)))
+
+    assert normalised_file.reference in text
+    assert "0,35" in text
+
+
+def test_exports_mask_the_normalised_score(client, call, normalised_file, committee_member):
+    conflicted_with(committee_member, normalised_file)
+    client.force_login(committee_member)
+
+    csv_text = client.get(url("ranking_csv", call)).content.decode("utf-8-sig")
+    xlsx = load_workbook(io.BytesIO(client.get(url("ranking_xlsx", call)).content)).active
+    docket = pdf_text(client.get(url("docket", call)))
+
+    assert "0,35" not in csv_text
+    xlsx_row = next(row for row in xlsx.iter_rows(values_only=True) if row[1] == normalised_file.reference)
+    assert xlsx_row[2] == "Conflict of interest"
+    assert all(cell is None for cell in xlsx_row[3:])
+    assert normalised_file.reference in docket
+    assert "Conflit d’intérêts" in docket
+    assert "0,35" not in docket

@@ -272,3 +272,168 @@ def test_ranking_page_in_french(client, call, officer, settings):
     assert "Ligne de financement par exercice financier" in content
     assert "Seuil de passage\u00a0: 60 sur 100." in content
     assert "100\u00a0000,00\u00a0$" in content
+
+
+# The disagreement threshold of the call
+
+
+@pytest.mark.parametrize(("threshold", "flagged"), [("10", True), ("20", False)])
+def test_ranking_disagreement_uses_call_threshold(call, threshold, flagged):
+    call.disagreement_threshold = Decimal(threshold)
+    call.save(update_fields=["disagreement_threshold"])
+    evaluated_file(call, ["80", "65"])
+
+    statistics = rank_call(call).files[0].statistics
+
+    assert statistics.spread == Decimal("15")
+    assert statistics.disagreement is flagged
+
+
+@pytest.mark.parametrize(("threshold", "flagged"), [("10", True), ("20", False)])
+def test_ranking_page_disagreement_uses_call_threshold(client, call, officer, threshold, flagged):
+    call.disagreement_threshold = Decimal(threshold)
+    call.save(update_fields=["disagreement_threshold"])
+    evaluated_file(call, ["80", "65"])
+    client.force_login(officer)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert ("(reviewers disagree)" in content) is flagged
+
+
+@pytest.mark.parametrize(("threshold", "flagged"), [("10", True), ("20", False)])
+def test_officer_page_disagreement_uses_call_threshold(client, call, officer, threshold, flagged):
+    call.disagreement_threshold = Decimal(threshold)
+    call.save(update_fields=["disagreement_threshold"])
+    application = evaluated_file(call, ["80", "65"])
+    client.force_login(officer)
+
+    response = client.get(reverse("reviews:file_reviews", kwargs={"pk": application.pk}))
+
+    assert response.status_code == 200
+    assert response.context["statistics"].spread == Decimal("15")
+    assert response.context["statistics"].disagreement is flagged
+    assert ("The reviewers disagree" in response.content.decode()) is flagged
+
+
+def test_disagreement_threshold_defaults_to_20(call):
+    assert call.disagreement_threshold == Decimal("20")
+
+
+# The normalised score
+
+
+def add_review(application, reviewer, total):
+    """Add a submitted review by `reviewer` with `total` to `application`."""
+    assignment = ReviewAssignment.objects.create(
+        application=application,
+        reviewer=reviewer,
+        state=AssignmentState.SUBMITTED,
+        due_on=date(2026, 5, 1),
+        assigned_by=application.created_by,
+    )
+    Review.objects.create(assignment=assignment, total=Decimal(total), submitted_at=START)
+
+
+def reviewer_with_totals(call, totals):
+    """A reviewer with one submitted review per total, each on its own evaluated file of `call`."""
+    reviewer = UserFactory(roles=["reviewer"])
+    for total in totals:
+        add_review(evaluated_file(call, []), reviewer, total)
+    return reviewer
+
+
+@pytest.fixture
+def other_call():
+    """A second call that contains the reviewers' earlier reviews, so that its files stay out of `call`'s ranking."""
+    return CallFactory(code="ECI-2026")
+
+
+def test_normalised_score_is_mean_of_z_scores(call, other_call):
+    # First reviewer: totals 60, 65, 70, 75 and 80 have mean 70 and population deviation √50 ≈ 7.07, so z(80) = 1.41.
+    first = reviewer_with_totals(other_call, ["60", "65", "70", "75"])
+    # Second reviewer: totals 50, 70, 80, 90 and 60 have mean 70 and deviation √200 ≈ 14.14, so z(60) = -0.71.
+    second = reviewer_with_totals(other_call, ["50", "70", "80", "90"])
+    # A third reviewer with a single review cannot be normalised, so their review is left out of the mean.
+    application = evaluated_file(call, ["75"])
+    add_review(application, first, "80")
+    add_review(application, second, "60")
+
+    ranked = rank_call(call).file_of(application.pk)
+
+    assert ranked.normalised == Decimal("0.35")  # (1.41 - 0.71) / 2
+    assert ranked.score == Decimal("71.67")  # the mean is still that of the three reviews
+
+
+@pytest.mark.parametrize(
+    "earlier_totals",
+    [
+        pytest.param(["60", "70", "80"], id="four-reviews"),
+        pytest.param(["70", "70", "70", "70"], id="all-equal"),
+    ],
+)
+def test_normalised_score_none_when_not_computable(call, other_call, earlier_totals):
+    reviewer = reviewer_with_totals(other_call, earlier_totals)
+    application = evaluated_file(call, [])
+    add_review(application, reviewer, "70")
+
+    assert rank_call(call).file_of(application.pk).normalised is None
+
+
+def test_normalised_score_none_without_reviews(call):
+    application = evaluated_file(call, [])
+
+    assert rank_call(call).file_of(application.pk).normalised is None
+
+
+def test_ranking_page_shows_normalised_score(client, call, other_call, officer):
+    reviewer = reviewer_with_totals(other_call, ["60", "65", "70", "75"])
+    normalised = evaluated_file(call, [], title="Normalisé")
+    add_review(normalised, reviewer, "80")
+    evaluated_file(call, ["50"], title="Trop peu")
+    client.force_login(officer)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert "Normalised score (information only)" in content
+    assert ">1.41<" in content
+    assert "Not computable: see the note below the table." in content
+
+
+def test_ranking_page_masks_normalised_score(client, call, other_call, committee_member):
+    reviewer = reviewer_with_totals(other_call, ["60", "65", "70", "75"])
+    conflicted = evaluated_file(call, [], title="Titre confidentiel")
+    add_review(conflicted, reviewer, "80")
+    Affiliation.objects.create(
+        reviewer=committee_member, organization=conflicted.organization, kind=ConflictKind.BOARD_MEMBER
+    )
+    client.force_login(committee_member)
+
+    content = client.get(ranking_url(call)).content.decode()
+
+    assert conflicted.reference in content
+    assert "Conflict of interest" in content
+    assert "1.41" not in content
+
+
+def test_ranking_page_constant_queries_with_normalisation(client, call, other_call, officer):
+    def normalised_file():
+        reviewer = reviewer_with_totals(other_call, ["60", "65", "70", "75"])
+        application = evaluated_file(call, ["70"], requested=["1000"])
+        add_review(application, reviewer, "80")
+        return application
+
+    normalised_file()
+    client.force_login(officer)
+    client.get(ranking_url(call))
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(ranking_url(call))
+    assert response.context["rows"][0].file.normalised is not None
+    normalised_file()
+    normalised_file()
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(ranking_url(call))
+
+    assert len(response.context["rows"]) == 3
+    assert all(row.file.normalised is not None for row in response.context["rows"])
+    assert len(three) == len(one)

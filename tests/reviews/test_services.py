@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Application, ApplicationState
+from common.models import Document
 from reviews import selectors, services
 from reviews.models import Affiliation, AssignmentState, ConflictKind, Review, ReviewAssignment
 from tests.applications.factories import ApplicationFactory
@@ -223,6 +224,42 @@ def test_close_accepted_then_reopened(accepted, second_reviewer_assignment, offi
     services.reopen_review(assignment=accepted, actor=officer, reason="Erreur de saisie.")
     assert state_of(accepted) == AssignmentState.ACCEPTED
     assert Review.objects.get(assignment=accepted).submitted_at is None
+
+
+def scorecards_of(application):
+    return Document.objects.filter(object_id=str(application.pk), kind="reviews.scorecard")
+
+
+def test_close_queues_scorecard_once(accepted, second_reviewer_assignment, officer, django_capture_on_commit_callbacks):
+    submitted_review(accepted)
+    submitted_review(second_reviewer_assignment, (4, 5, 6))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        application = services.close_review(application=accepted.application, actor=officer)
+
+    assert len(callbacks) == 1
+    scorecard = scorecards_of(application).get()
+    assert scorecard.version == 1
+    assert scorecard.created_by == officer
+    assert scorecard.filename.startswith("Fiche d’évaluation")
+
+    closing_again = pytest.raises(services.AlreadyDone)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, closing_again:
+        services.close_review(application=application, actor=officer)
+
+    assert callbacks == []
+    assert scorecards_of(application).count() == 1
+
+
+def test_refused_close_queues_no_scorecard(accepted, officer, django_capture_on_commit_callbacks):
+    submitted_review(accepted)
+
+    below_quorum = pytest.raises(services.ReviewError, match="needs 2 submitted reviews")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, below_quorum:
+        services.close_review(application=accepted.application, actor=officer)
+
+    assert callbacks == []
+    assert not scorecards_of(accepted.application).exists()
 
 
 def test_cancel_refused_once_submitted(accepted, officer):
