@@ -1,4 +1,5 @@
-"""The decision maker's pages: the decision on one file, and the approval of several recommended files at once.
+"""The decision maker's pages: the decision on one file, the approval of several recommended files at once,
+and the refusal of several files at once with one reason.
 
 Anyone without the decision maker role gets a 404. Every refusal of the service is shown on the page.
 """
@@ -9,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -176,7 +178,95 @@ class BulkDecisionView(DecisionMakerMixin, View):
         return render(request, "reviews/decide_bulk.html", context)
 
 
+class BulkRefusalForm(forms.Form):
+    """The files to decline and the one reason that each refusal letter quotes.
+
+    The choices include the call's files decided since the page was shown, so that a second submission
+    (a reload, a second tab) reaches the service, which reports « already declined » for each of them.
+    The page shows only the files still awaiting a decision.
+    """
+
+    applications = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Files to decline"),
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Select at least one file to decline.")},
+    )
+    reason = ProseField(
+        label=gettext_lazy("Reason for the refusal"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("It appears in the refusal letter sent to each organization selected."),
+        error_messages={"required": gettext_lazy("Give the reason for the refusal; it appears in the refusal letter.")},
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The files awaiting a decision come first, so the error summary's link to the first checkbox
+        # (id_applications_0) points to a checkbox shown on the page.
+        self.fields["applications"].queryset = (
+            Application.objects.filter(
+                call=call,
+                state__in=(*decisions.DECIDABLE_STATES, ApplicationState.APPROVED, ApplicationState.DECLINED),
+            )
+            .select_related("organization")
+            .annotate(
+                display_order=Case(
+                    When(state=ApplicationState.NOT_RECOMMENDED, then=Value(0)),
+                    When(state=ApplicationState.RECOMMENDED, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("display_order", "reference", "pk")
+        )
+
+    def checkboxes(self, state: str) -> list:
+        """Return the checkboxes of the files in `state`, each with its Application as `data.value.instance`."""
+        return [checkbox for checkbox in self["applications"] if checkbox.data["value"].instance.state == state]
+
+    def not_recommended(self) -> list:
+        return self.checkboxes(ApplicationState.NOT_RECOMMENDED)
+
+    def recommended(self) -> list:
+        return self.checkboxes(ApplicationState.RECOMMENDED)
+
+
+class BulkRefusalView(DecisionMakerMixin, View):
+    """Decline several files of a call at once, not recommended or recommended, with one required reason."""
+
+    def page(self, request, call: Call, form: BulkRefusalForm, results=None):
+        context = {"call": call, "form": form, "results": results}
+        return render(request, "reviews/decline_bulk.html", context)
+
+    def get(self, request, code):
+        call = get_object_or_404(Call, code=code)
+        return self.page(request, call, BulkRefusalForm(call=call))
+
+    def post(self, request, code):
+        call = get_object_or_404(Call, code=code)
+        form = BulkRefusalForm(request.POST, call=call)
+        if not form.is_valid():
+            return self.page(request, call, form)
+        results = decisions.decide_in_bulk(
+            applications=list(form.cleaned_data["applications"]),
+            actor=request.user,
+            outcome=DecisionOutcome.DECLINED,
+            reason=form.cleaned_data["reason"],
+        )
+        declined = sum(result.succeeded for result in results)
+        logger.info(
+            "Bulk refusal in call %s by user %s: %d of %d files declined.",
+            call.code,
+            request.user.pk,
+            declined,
+            len(results),
+        )
+        return self.page(request, call, BulkRefusalForm(call=call), results)
+
+
 urlpatterns = [
     path("dossiers/<int:pk>/decision/", DecideView.as_view(), name="decide"),
     path("appels/<slug:code>/decisions/", BulkDecisionView.as_view(), name="decide_bulk"),
+    path("appels/<slug:code>/decisions/refus/", BulkRefusalView.as_view(), name="decline_bulk"),
 ]

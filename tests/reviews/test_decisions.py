@@ -504,3 +504,169 @@ def test_bulk_page_approves_selected_files(client, call, decision_maker):
     assert [result.succeeded for result in response.context["results"]] == [True]
     assert state_of(chosen) == ApplicationState.APPROVED
     assert state_of(left) == ApplicationState.RECOMMENDED
+
+
+def decline_bulk_url(call):
+    return reverse("reviews:decline_bulk", kwargs={"code": call.code})
+
+
+@pytest.mark.django_db
+def test_bulk_decline_page_lists_undecided_files(client, call, decision_maker):
+    not_recommended = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    recommended = recommended_file(call)
+    decided = recommended_file(call)
+    decisions.decline_application(application=decided, actor=decision_maker, reason="Déjà refusé.")
+    client.force_login(decision_maker)
+
+    response = client.get(decline_bulk_url(call))
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [checkbox.data["value"].instance.pk for checkbox in form.not_recommended()] == [not_recommended.pk]
+    assert [checkbox.data["value"].instance.pk for checkbox in form.recommended()] == [recommended.pk]
+    content = response.content.decode()
+    assert not_recommended.reference in content
+    assert recommended.reference in content
+    assert decided.reference not in content
+
+
+@pytest.mark.django_db
+def test_bulk_decline_issues_letters_and_history(
+    client, call, decision_maker, django_capture_on_commit_callbacks, mailoutbox
+):
+    not_recommended = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    recommended = recommended_file(call)
+    left = recommended_file(call)
+    client.force_login(decision_maker)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            decline_bulk_url(call),
+            {"applications": [str(not_recommended.pk), str(recommended.pk)], "reason": "Enveloppe épuisée."},
+        )
+
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert [(result.application.pk, result.succeeded) for result in results] == [
+        (not_recommended.pk, True),
+        (recommended.pk, True),
+    ]
+    for application in (not_recommended, recommended):
+        assert state_of(application) == ApplicationState.DECLINED
+        assert history(application, DECLINED_CODE).get().reason == "Enveloppe épuisée."
+        letters = Document.objects.filter(object_id=str(application.pk), kind="reviews.refusal_letter")
+        assert letters.count() == 1
+    assert state_of(left) == ApplicationState.RECOMMENDED
+    assert Decision.objects.filter(outcome=DecisionOutcome.DECLINED).count() == 2
+    content = response.content.decode()
+    assert f"{not_recommended.reference}: declined" in content
+    assert f"{recommended.reference}: declined" in content
+
+
+@pytest.mark.django_db
+def test_bulk_decline_missing_reason_keeps_selection(client, call, decision_maker):
+    first = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    second = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(decision_maker)
+
+    response = client.post(decline_bulk_url(call), {"applications": [str(second.pk)], "reason": "  "})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["reason"] == ["Give the reason for the refusal; it appears in the refusal letter."]
+    checked = [checkbox.data["value"].instance.pk for checkbox in form.not_recommended() if checkbox.data["selected"]]
+    assert checked == [second.pk]
+    content = response.content.decode()
+    assert "Reason for the refusal" in content  # the error summary names the field
+    assert f'value="{second.pk}" id="id_applications_1" checked' in content
+    assert {state_of(first), state_of(second)} == {ApplicationState.NOT_RECOMMENDED}
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bulk_decline_missing_reason_in_french(client, call, decision_maker, settings):
+    application = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(decision_maker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    with translation.override("fr"):
+        response = client.post(decline_bulk_url(call), {"applications": [str(application.pk)], "reason": ""})
+
+    content = response.content.decode()
+    assert "Motif du refus" in content
+    assert "Indiquez le motif du refus" in content
+    assert state_of(application) == ApplicationState.NOT_RECOMMENDED
+
+
+@pytest.mark.django_db
+def test_bulk_decline_needs_a_selection(client, call, decision_maker):
+    application = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(decision_maker)
+
+    response = client.post(decline_bulk_url(call), {"reason": "Enveloppe épuisée."})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["applications"] == ["Select at least one file to decline."]
+    assert response.context["form"]["reason"].value() == "Enveloppe épuisée."
+    assert state_of(application) == ApplicationState.NOT_RECOMMENDED
+
+
+@pytest.mark.django_db
+def test_bulk_decline_twice_reports_already_declined(client, call, decision_maker):
+    application = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(decision_maker)
+    data = {"applications": [str(application.pk)], "reason": "Enveloppe épuisée."}
+    client.post(decline_bulk_url(call), data)
+
+    response = client.post(decline_bulk_url(call), data)
+
+    assert response.status_code == 200
+    [result] = response.context["results"]
+    assert not result.succeeded
+    assert result.error == "This file is already declined."
+    assert history(application, DECLINED_CODE).count() == 1
+
+
+@pytest.mark.django_db
+def test_bulk_decline_ignores_other_calls_files(client, call, decision_maker):
+    other = recommended_file(make_call(code="ECI-2028"), recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(decision_maker)
+
+    response = client.post(decline_bulk_url(call), {"applications": [str(other.pk)], "reason": "Hors appel."})
+
+    assert response.status_code == 200
+    assert "applications" in response.context["form"].errors
+    assert state_of(other) == ApplicationState.NOT_RECOMMENDED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["program_officer", "program_manager", "committee_member", "reviewer"])
+def test_bulk_decline_404_for_others(client, call, role):
+    application = recommended_file(call, recommended=(), state=ApplicationState.NOT_RECOMMENDED)
+    client.force_login(UserFactory(roles=[role]))
+
+    assert client.get(decline_bulk_url(call)).status_code == 404
+    response = client.post(decline_bulk_url(call), {"applications": [str(application.pk)], "reason": "Non."})
+    assert response.status_code == 404
+    assert state_of(application) == ApplicationState.NOT_RECOMMENDED
+
+
+@pytest.mark.django_db
+def test_bulk_decline_redirects_anonymous(client, call):
+    response = client.get(decline_bulk_url(call))
+
+    assert response.status_code == 302
+    assert "?next=" in response.url
+
+
+@pytest.mark.django_db
+def test_bulk_pages_link_to_each_other(client, call, decision_maker):
+    client.force_login(decision_maker)
+
+    approve_page = client.get(bulk_url(call)).content.decode()
+    decline_page = client.get(decline_bulk_url(call)).content.decode()
+    ranking_page = client.get(reverse("reviews:ranking", kwargs={"code": call.code})).content.decode()
+
+    assert decline_bulk_url(call) in approve_page
+    assert decline_bulk_url(call) in ranking_page
+    assert bulk_url(call) in decline_page
