@@ -6,8 +6,9 @@ from reviews.demo import load_demo_reviews
 
 class Command(BaseCommand):
     help = (
-        "Review the demo file under review of the call ECI-2027 (two reviews, a declared conflict, an "
-        "affiliation) and record the committee's recommendation, after load_demo_applications. Safe to run twice."
+        "Bring demo files of the call ECI-2027 to every review and decision state (under review, evaluated, "
+        "recommended, not recommended, approved, declined), with reviews, a declared conflict and an affiliation. "
+        "Run it after load_demo_applications. Safe to run twice."
     )
 
     def handle(self, *args, **options):
