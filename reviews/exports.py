@@ -166,6 +166,8 @@ def docket_pdf(table: RankingTable) -> bytes:
             "ranking": table.ranking,
             "rows": table.rows,
             "masked_colspan": 9 + len(table.ranking.fiscal_years),
+            # As on the ranking page: the sums committed would reveal a masked file's amounts.
+            "hide_commitments": any(row.conflicted for row in table.rows),
             "generated_at": timezone.localtime(),
         }
     return render_pdf(template_name="pdf/reviews/docket.html", context=context, language=DOCKET_LANGUAGE)

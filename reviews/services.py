@@ -4,6 +4,7 @@ import logging
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from accounts.models import Role, User
 from applications.models import Application, ApplicationState
 from common.audit import record_transition
 from common.documents import queue_document
+from common.models import Notification
 from common.notifications import notify
 from common.text import normalize_text
 from reviews.aggregation import CriterionScore, reviewer_total
@@ -160,9 +162,18 @@ def declare_conflict(*, assignment: ReviewAssignment, actor, has_conflict: bool,
                 reason=assignment.decline_reason,
                 fields=["decline_reason"],
             )
+            _forget_notifications(assignment, actor)
         else:
             _transition(assignment, "accept", "reviews.assignment.accepted", actor=actor)
     return assignment
+
+
+def _forget_notifications(assignment: ReviewAssignment, reviewer) -> None:
+    """Delete the reviewer's notifications about the assignment and its file: even its reference must not show."""
+    subjects = Q(content_type=ContentType.objects.get_for_model(ReviewAssignment), object_id=str(assignment.pk)) | Q(
+        content_type=ContentType.objects.get_for_model(Application), object_id=str(assignment.application_id)
+    )
+    Notification.objects.filter(subjects, recipient=reviewer).delete()
 
 
 def decline_assignment(*, assignment: ReviewAssignment, actor, reason: str) -> ReviewAssignment:

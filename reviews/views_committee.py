@@ -67,7 +67,15 @@ class RankingView(RankingAccessMixin, View):
             )
             for item in ranking.files
         ]
-        context = {"call": call, "ranking": ranking, "rows": rows, "is_decision_maker": is_decision_maker}
+        context = {
+            "call": call,
+            "ranking": ranking,
+            "rows": rows,
+            "is_decision_maker": is_decision_maker,
+            # The sums committed include the amounts of the files a member is in conflict with, which the
+            # member could work out by subtraction: such a member sees the envelopes only.
+            "hide_commitments": any(row.conflicted for row in rows),
+        }
         return render(request, "reviews/ranking.html", context)
 
 
