@@ -45,6 +45,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_applications
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_reviews
+	LOG_LEVEL=WARNING $(PY) manage.py load_demo_payments
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/eci make test runs the suite on PostgreSQL.
 test: install-dev

@@ -20,6 +20,8 @@ DEMO_USERS = [
     ("comite@demo.qc.ca", "Isabelle", "Roy", Role.COMMITTEE_MEMBER, False, "committee member"),
     ("decision@demo.qc.ca", "François", "Bélanger", Role.DECISION_MAKER, False, "decision maker"),
     ("finances@demo.qc.ca", "Nathalie", "Pelletier", Role.FINANCE_OFFICER, False, "finance officer"),
+    # Approving an installment and recording its payment need two different finance officers.
+    ("finances2@demo.qc.ca", "Mathieu", "Fournier", Role.FINANCE_OFFICER, False, "second finance officer"),
     ("gestionnaire@demo.qc.ca", "Hélène", "Lavoie", Role.PROGRAM_MANAGER, True, "program manager (admin site)"),
     ("jury@demo.qc.ca", "Ève", "Bouchard", Role.JURY_MEMBER, False, "jury member"),
     ("proposeur@demo.qc.ca", "Olivier", "Morin", None, False, "nominator"),
