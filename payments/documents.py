@@ -29,13 +29,16 @@ def amounts_by_fiscal_year(agreement: Agreement) -> list[tuple[str, Decimal]]:
 
 def agreement_context(agreement: Agreement) -> dict:
     application = agreement.application
+    by_fiscal_year = amounts_by_fiscal_year(agreement)
     return {
         **_base_context(application),
         "agreement": agreement,
         "years": list(agreement.years.all()),
         "installments": list(agreement.installments.select_related("gate_report").order_by("number")),
         "reports": list(agreement.reports.order_by("due_on", "pk")),
-        "by_fiscal_year": amounts_by_fiscal_year(agreement),
+        "by_fiscal_year": by_fiscal_year,
+        # The sum of the rows shown, which is the agreement total until an installment is cancelled.
+        "by_fiscal_year_total": sum((amount for _label, amount in by_fiscal_year), Decimal(0)),
         "conditions": [line for line in agreement.conditions.splitlines() if line.strip()],
         "contact": application.officer,
     }

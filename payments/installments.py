@@ -35,8 +35,10 @@ PAYMENT_NOTICE = "payments.payment_notice"
 
 
 def _lock(installment: Installment) -> Installment:
-    lock_agreement(installment.agreement)
-    return Installment.objects.select_for_update().select_related("agreement__application").get(pk=installment.pk)
+    agreement = lock_agreement(installment.agreement)
+    locked = Installment.objects.select_for_update(of=("self",)).get(pk=installment.pk)
+    locked.agreement = agreement
+    return locked
 
 
 def gate_is_open(installment: Installment) -> bool:
@@ -47,9 +49,16 @@ def gate_is_open(installment: Installment) -> bool:
 
 
 def make_due(*, installment: Installment, actor=None) -> bool:
-    """Make a scheduled installment due, in the caller's transaction; a withheld one stays withheld."""
-    installment = Installment.objects.select_for_update().get(pk=installment.pk)
+    """Make a scheduled installment due, in the caller's transaction, now that its gate holds.
+
+    A withheld installment stays withheld, and an installment of 0 $ is cancelled, since nothing is left to
+    pay. Returns whether the installment became due.
+    """
+    installment = _lock(installment)
     if installment.state != InstallmentState.SCHEDULED:
+        return False
+    if installment.amount == 0:
+        transition(installment, "cancel", "payments.installment.cancelled", actor=actor)
         return False
     installment.became_due_at = timezone.now()
     transition(installment, "make_due", "payments.installment.due", actor=actor, fields=["became_due_at"])
@@ -157,8 +166,10 @@ def release_installment(*, installment: Installment, actor, reason: str) -> Inst
         raise PaymentError(_("Give the reason for releasing the installment."))
     with transaction.atomic():
         installment = _lock(installment)
-        if installment.state != InstallmentState.WITHHELD:
+        if installment.state in (InstallmentState.DUE, InstallmentState.SCHEDULED):
             raise AlreadyDone(_("Installment %(number)d is not withheld.") % {"number": installment.number})
+        if installment.state != InstallmentState.WITHHELD:
+            raise PaymentError(_("Only a withheld installment can be released."))
         gate_open = gate_is_open(installment)
         if gate_open:
             installment.became_due_at = timezone.now()

@@ -61,8 +61,10 @@ MAX_ATTACHMENTS = 10
 
 
 def _lock(report: Report) -> Report:
-    lock_agreement(report.agreement)
-    return Report.objects.select_for_update().select_related("agreement__application").get(pk=report.pk)
+    agreement = lock_agreement(report.agreement)
+    locked = Report.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    locked.agreement = agreement
+    return locked
 
 
 def _check_editable(report: Report, actor) -> None:
@@ -87,6 +89,12 @@ class ReportContent:
 
 def save_report(*, report: Report, actor, content: ReportContent) -> Report:
     """Save what the organization typed; a draft can be saved incomplete and submitted later."""
+    if any(amount is not None and amount < 0 for amount in content.expenses.values()):
+        raise PaymentError(_("Expenses: enter amounts of 0 or more."))
+    if any(amount is not None and amount < 0 for _source, amount in content.revenues):
+        raise PaymentError(_("Other revenues: enter amounts of 0 or more."))
+    if any(people is not None and people < 0 for people in content.reach.values()):
+        raise PaymentError(_("People reached: enter numbers of 0 or more."))
     with transaction.atomic():
         report = _lock(report)
         _check_editable(report, actor)
@@ -197,6 +205,11 @@ def _require_officer(actor) -> None:
     require_role(actor, Role.PROGRAM_OFFICER, _("Only a program officer can review a report."))
 
 
+def _require_active(report: Report) -> None:
+    if report.agreement.state != AgreementState.ACTIVE:
+        raise PaymentError(_("The agreement is no longer active, so its reports can no longer be reviewed."))
+
+
 def request_revision(*, report: Report, actor, comments: str) -> Report:
     _require_officer(actor)
     comments = normalize_text(comments)
@@ -208,6 +221,7 @@ def request_revision(*, report: Report, actor, comments: str) -> Report:
             raise AlreadyDone(_("A revision of this report was already requested."))
         if report.state != ReportState.SUBMITTED:
             raise PaymentError(_("Only a submitted report can be sent back for revision."))
+        _require_active(report)
         report.revision_comments = comments
         report.reviewed_at = timezone.now()
         report.reviewed_by = actor
@@ -238,18 +252,16 @@ def accept_report(*, report: Report, actor, eligible_expenses: Decimal | None = 
             raise AlreadyDone(_("This report was already accepted."))
         if report.state != ReportState.SUBMITTED:
             raise PaymentError(_("Only a submitted report can be accepted."))
+        _require_active(report)
         agreement = report.agreement
         if report.is_final:
             _settle(agreement, actor, eligible_expenses)
         report.reviewed_at = timezone.now()
         report.reviewed_by = actor
         transition(report, "accept", "payments.report.accepted", actor=actor, fields=["reviewed_at", "reviewed_by"])
-        for installment in Installment.objects.select_for_update().filter(gate_report=report):
-            if installment.amount == 0 and installment.state == InstallmentState.SCHEDULED:
-                # Nothing to pay: the installment is settled as it stands.
-                transition(installment, "cancel", "payments.installment.cancelled", actor=actor)
-            else:
-                make_due(installment=installment, actor=actor)
+        # The last progress report gates no installment, and the final report gates the holdback.
+        for installment in Installment.objects.filter(gate_report=report).order_by("number"):
+            make_due(installment=installment, actor=actor)
         complete_if_settled(lock_agreement(agreement), actor=actor)
         notify_members(
             agreement,
@@ -286,6 +298,7 @@ def _settle(agreement: Agreement, actor, eligible_expenses: Decimal | None) -> N
             agreement=agreement,
             number=agreement.installments.count() + 1,
             kind=InstallmentKind.UNUSED,
+            gate_report=holdback.gate_report,
             amount=unused,
             due_on=holdback.due_on,
         )
@@ -301,22 +314,40 @@ def reported_expenses(report: Report) -> Decimal:
 
 
 def extend_due_date(*, report: Report, actor, due_on: date, reason: str) -> Report:
-    """Give the organization more time for a report; the reason and both dates go to the history."""
+    """Give the organization more time for a report; the reason and both dates go to the history.
+
+    An installment that the report gates and that is still planned on the old due date moves with it, so the
+    envelope counts it in the fiscal year in which it can now be paid.
+    """
     _require_officer(actor)
     reason = normalize_text(reason)
     if not reason:
         raise PaymentError(_("Give the reason for the extension."))
+    if due_on is None:
+        raise PaymentError(_("New due date: enter a date."))
     with transaction.atomic():
         report = _lock(report)
         if report.state not in OPEN_STATES:
             raise PaymentError(_("Only a report not yet received can get more time."))
-        if due_on <= report.due_on:
+        if report.agreement.state != AgreementState.ACTIVE:
+            raise PaymentError(_("The agreement is no longer active, so its reports need no more time."))
+        if due_on == report.due_on:
+            raise AlreadyDone(_("The report is already due on %(date)s.") % {"date": long_date(report.due_on)})
+        if due_on < report.due_on:
             raise PaymentError(
                 _("New due date: choose a date after the current one, %(date)s.") % {"date": long_date(report.due_on)}
             )
+        if due_on < timezone.localdate():
+            raise PaymentError(_("New due date: choose today or a later date."))
         previous = report.due_on
         report.due_on = due_on
         report.save(update_fields=["due_on"])
+        moved = Installment.objects.select_for_update(of=("self",)).filter(
+            gate_report=report, state=InstallmentState.SCHEDULED, due_on=previous
+        )
+        for installment in moved:
+            installment.due_on = due_on
+            installment.save(update_fields=["due_on"])
         record_transition(
             subject=report,
             transition="payments.report.extended",

@@ -1,8 +1,9 @@
 """The default payment schedule and reporting calendar of an agreement, from the program rules.
 
-Holdback H = holdback % × total, rounded half-up to the cent. Each project year then gets one installment of
-(1 − holdback %) × that year's amount, rounded half-up to the cent; the last year's installment takes the
-cent left over by rounding, so the installments and the holdback add up to the total exactly.
+Holdback H = holdback % × total, rounded half-up to the cent. The rest, total − H, is divided among the
+project years in proportion to their amounts, by the largest-remainder method at the cent. So each project
+year gets (1 − holdback %) × its amount to within a cent, and a year granted 0 $ gets 0 $. No installment is
+negative, and the installments and the holdback add up to the total exactly.
 
 Reporting calendar: a progress report per project year, due `progress_days` after that year ends, and the
 final report, due `final_days` after the project ends. Installment 1 is planned for the project start,
@@ -13,6 +14,8 @@ the final report; these planned dates place each installment in a fiscal year fo
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -52,6 +55,25 @@ def holdback_amount(total: Decimal, holdback_percent: Decimal) -> Decimal:
     return round_cent(total * holdback_percent / HUNDRED)
 
 
+def allocate_in_proportion(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Divide `amount` (at the cent) in proportion to `weights`, so that the shares add up to it exactly.
+
+    Each share is first rounded down to the cent. The cents left over then go one each to the shares with the
+    largest dropped fractions, the earlier share first on a tie. A weight of 0 always gets 0.
+    """
+    cents = int(round_cent(amount).scaleb(2))
+    weight_total = sum(weights, Decimal(0))
+    if weight_total == 0:
+        return [Decimal("0.00") for _ in weights]
+    exact = [Fraction(cents) * Fraction(weight) / Fraction(weight_total) for weight in weights]
+    shares = [floor(value) for value in exact]
+    leftover = cents - sum(shares)
+    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - shares[index]), index))
+    for index in by_remainder[:leftover]:
+        shares[index] += 1
+    return [Decimal(share).scaleb(-2) for share in shares]
+
+
 def reporting_calendar(years: list[YearAmount], *, progress_days: int, final_days: int) -> list[PlannedReport]:
     reports = [
         PlannedReport(kind="progress", number=year.number, due_on=year.ends_on + timedelta(days=progress_days))
@@ -67,13 +89,11 @@ def default_schedule(
     """Return one installment per project year and the holdback, adding up to the sum of the years' amounts."""
     if not years:
         raise ValueError("An agreement needs at least one project year.")
+    if not 0 <= holdback_percent <= HUNDRED:
+        raise ValueError(f"The holdback must be between 0 and 100 %, not {holdback_percent}.")
     total = sum((year.amount for year in years), Decimal(0))
     holdback = holdback_amount(total, holdback_percent)
-    share = (HUNDRED - holdback_percent) / HUNDRED
-    amounts = [round_cent(year.amount * share) for year in years[:-1]]
-    amounts.append(total - holdback - sum(amounts, Decimal(0)))
-    if amounts[-1] < 0:
-        raise ValueError("The holdback is larger than what the last project year can absorb.")
+    amounts = allocate_in_proportion(total - holdback, [year.amount for year in years])
 
     calendar = {
         (report.kind, report.number): report.due_on

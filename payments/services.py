@@ -2,7 +2,9 @@
 
 Installments are in payments.installments and reports in payments.reports; both use the helpers here. Each
 service locks the agreement row first (select_for_update), then the rows it changes, so two requests on the
-same agreement run one after the other and the second sees what the first did.
+same agreement run one after the other and the second sees what the first did. Only the agreement row is
+locked, not the application, organization and call rows joined to it, so that actions on different
+agreements of one call do not wait for each other, nor for the decisions, which lock the call.
 """
 
 import hashlib
@@ -72,7 +74,7 @@ def is_member(user, agreement: Agreement) -> bool:
 
 def lock_agreement(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("application", "application__organization", "application__call")
         .get(pk=agreement.pk)
     )
@@ -128,13 +130,21 @@ def create_agreement(*, application: Application, actor=None) -> Agreement:
         raise PaymentError(_("Only an approved application gets an agreement."))
     rules = application.call.rules
     granted = {row.project_year: row.amount for row in application.decision.approved_amounts.all()}
+    # The agreement covers every project year, and a year granted nothing gets 0 $. So each year has its
+    # progress report, and the installment of year N + 1 waits for the report on year N.
     years = [
         schedule.YearAmount(
-            number=year.number, starts_on=year.starts_on, ends_on=year.ends_on, amount=granted[year.number]
+            number=year.number,
+            starts_on=year.starts_on,
+            ends_on=year.ends_on,
+            amount=granted.get(year.number, ZERO),
         )
         for year in project_years(application.starts_on, application.ends_on)
-        if year.number in granted
     ]
+    outside = sorted(set(granted) - {year.number for year in years})
+    if outside:
+        # Submission checks the requested amounts against the project years, so this means corrupt data.
+        raise ValueError(f"Application {application.pk}: project years {outside} granted outside the project dates.")
     total = sum((year.amount for year in years), ZERO)
     agreement = Agreement.objects.create(
         application=application,
@@ -222,6 +232,10 @@ def edit_schedule(*, agreement: Agreement, actor, edits: list[InstallmentEdit], 
         for edit in edits:
             if edit.amount < 0:
                 raise PaymentError(_("An installment cannot be negative."))
+            if edit.amount != schedule.round_cent(edit.amount):
+                raise PaymentError(_("Enter each amount in dollars and cents, with at most 2 decimals."))
+            if edit.due_on is None:
+                raise PaymentError(_("Enter the planned date of each installment."))
         new_total = sum((edit.amount for edit in edits), ZERO)
         if new_total != agreement.total:
             raise PaymentError(
@@ -272,7 +286,8 @@ def send_for_signature(*, agreement: Agreement, actor) -> Agreement:
     _require_officer(actor)
     with transaction.atomic():
         agreement = lock_agreement(agreement)
-        if agreement.state == AgreementState.SENT_FOR_SIGNATURE:
+        # sent_at stays set after a revision, but the agreement is then a draft again and may be sent.
+        if agreement.state != AgreementState.DRAFT and agreement.sent_at is not None:
             raise AlreadyDone(_("The agreement was already sent for signature."))
         _require_draft(agreement)
         if not agreement.conditions.strip():
@@ -320,6 +335,8 @@ def revise_agreement(*, agreement: Agreement, actor, reason: str) -> Agreement:
             raise AlreadyDone(_("The agreement is already a draft."))
         if agreement.state not in (AgreementState.SENT_FOR_SIGNATURE, AgreementState.SIGNED_BY_ORGANIZATION):
             raise PaymentError(_("An active or closed agreement cannot be revised."))
+        voided_file = agreement.signed_file.name
+        storage = agreement.signed_file.storage
         agreement.signer_name = agreement.signer_title = agreement.signed_document_sha256 = ""
         agreement.signed_filename = ""
         agreement.signed_at = None
@@ -334,11 +351,14 @@ def revise_agreement(*, agreement: Agreement, actor, reason: str) -> Agreement:
             reason=reason,
             fields=[*SIGNATURE_FIELDS, "sent_document_sha256"],
         )
+        if voided_file:
+            # No row refers to the voided signed copy any more, so the file is deleted once the revision commits.
+            transaction.on_commit(lambda: storage.delete(voided_file))
     return agreement
 
 
 def _check_can_sign(agreement: Agreement, actor) -> None:
-    if agreement.state == AgreementState.SIGNED_BY_ORGANIZATION:
+    if agreement.state != AgreementState.SENT_FOR_SIGNATURE and agreement.is_signed_by_organization:
         raise AlreadyDone(_("The agreement was already signed."))
     if agreement.state != AgreementState.SENT_FOR_SIGNATURE:
         raise PaymentError(_("This agreement is not waiting for your signature."))
@@ -401,7 +421,7 @@ def _notify_decision_makers(agreement: Agreement) -> None:
         notify(
             recipient=user,
             event="payments.agreement_signed",
-            key=f"payments.agreement_signed:{agreement.pk}:{agreement.signed_document_sha256}:{user.pk}",
+            key=f"payments.agreement_signed:{agreement.pk}:{agreement.signed_at.isoformat()}:{user.pk}",
             template="emails/payments/agreement_signed",
             context={"reference": agreement.reference},
             subject=agreement,
@@ -418,6 +438,8 @@ def countersign_agreement(*, agreement: Agreement, actor) -> Agreement:
         agreement = lock_agreement(agreement)
         if agreement.state == AgreementState.ACTIVE:
             raise AlreadyDone(_("The agreement is already active."))
+        if agreement.countersigned_at is not None:
+            raise AlreadyDone(_("The agreement was already countersigned."))
         if agreement.state != AgreementState.SIGNED_BY_ORGANIZATION:
             raise PaymentError(_("The organization must sign the agreement before it is countersigned."))
         agreement.countersigned_at = timezone.now()
@@ -429,7 +451,7 @@ def countersign_agreement(*, agreement: Agreement, actor) -> Agreement:
             actor=actor,
             fields=["countersigned_at", "countersigned_by"],
         )
-        first = agreement.installments.select_for_update().filter(gate_report__isnull=True).order_by("number")
+        first = agreement.installments.filter(gate_report__isnull=True).order_by("number")
         for installment in first:
             make_due(installment=installment, actor=actor)
         notify_members(
@@ -471,6 +493,17 @@ def terminate_agreement(*, agreement: Agreement, actor, reason: str, eligible_ex
             raise AlreadyDone(_("The agreement is already terminated."))
         if agreement.state != AgreementState.ACTIVE:
             raise PaymentError(_("Only an active agreement can be terminated."))
+        # An approved installment may already be on its way to the bank. Cancelling it could leave a payment
+        # out of the amount to recover, so finance records the payment first.
+        approved = agreement.installments.filter(state=InstallmentState.APPROVED).order_by("number").first()
+        if approved is not None:
+            raise PaymentError(
+                _(
+                    "Installment %(number)d is approved for payment. Ask finance to record its payment, "
+                    "then terminate the agreement."
+                )
+                % {"number": approved.number}
+            )
         for installment in agreement.installments.select_for_update().filter(state__in=InstallmentState.pending()):
             transition(installment, "cancel", "payments.installment.cancelled", actor=actor, reason=reason)
         settlement = schedule.settle(

@@ -30,17 +30,32 @@ def english(client, settings):
         yield
 
 
+def funded_call(**rules):
+    """A published call with an ample envelope for each fiscal year from 2026-2027 to 2031-2032.
+
+    `rules` overrides fields of the call's program rules, for example `holdback_percent=Decimal("15")`.
+    """
+    call = CallFactory(passing_score=Decimal("60"), **{f"rules__{name}": value for name, value in rules.items()})
+    Envelope.objects.filter(call=call).delete()
+    for start_year in range(2026, 2032):
+        Envelope.objects.create(call=call, fiscal_year=f"{start_year}-{start_year + 1}", amount=Decimal("10000000"))
+    ensure_call_setup(call)
+    return call
+
+
 def approved_agreement(
-    amounts=("40000", "30000"), *, starts_on=date(2027, 7, 1), call=None, decision_maker=None
+    amounts=("40000", "30000"), *, starts_on=date(2027, 7, 1), ends_on=None, call=None, decision_maker=None
 ) -> Agreement:
-    """Approve a recommended file for `amounts` (one per project year) and return the agreement created."""
+    """Approve a recommended file for `amounts` (one per project year) and return the agreement created.
+
+    The project lasts one year per amount from `starts_on`, unless `ends_on` sets its last day.
+    """
     if call is None:
-        call = CallFactory(passing_score=Decimal("60"))
-        Envelope.objects.filter(call=call).delete()
-        for start_year in range(2026, 2032):
-            Envelope.objects.create(call=call, fiscal_year=f"{start_year}-{start_year + 1}", amount=Decimal("10000000"))
-        ensure_call_setup(call)
+        call = funded_call()
     application = evaluated_file(call, ["80", "70"], requested=amounts, starts_on=starts_on)
+    if ends_on is not None:
+        Application.objects.filter(pk=application.pk).update(ends_on=ends_on)
+        application.refresh_from_db()
     recommendation = CommitteeRecommendation.objects.create(
         application=application,
         decision=CommitteeDecision.RECOMMEND,
