@@ -7,13 +7,14 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Agreements and payments")
 
     def ready(self):
-        from common.audit import describe_transitions
+        from common.audit import describe_transitions, keep_internal
         from payments import receivers  # noqa: F401  (connects the signal receivers)
 
         describe_transitions(
             {
                 "payments.agreement.created": _("Agreement prepared"),
                 "payments.agreement.schedule_edited": _("Payment schedule changed"),
+                "payments.agreement.conditions_edited": _("Conditions of the agreement changed"),
                 "payments.agreement.sent": _("Agreement sent for signature"),
                 "payments.agreement.revised": _("Agreement returned to draft for revision"),
                 "payments.agreement.signed": _("Agreement signed by the organization"),
@@ -32,3 +33,6 @@ class PaymentsConfig(AppConfig):
                 "payments.report.extended": _("Report due date extended"),
             }
         )
+        # Approving an installment is the first of the two finance steps: the organization sees the payment
+        # once it is recorded, without the name of the finance officer who approved it.
+        keep_internal({"payments.installment.approved"})

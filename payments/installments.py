@@ -17,7 +17,7 @@ from common.documents import queue_document
 from common.models import Notification
 from common.notifications import notify
 from common.text import normalize_text
-from payments.models import Installment, InstallmentState, ReportState
+from payments.models import AgreementState, Installment, InstallmentState, ReportState
 from payments.services import (
     AlreadyDone,
     PaymentError,
@@ -144,6 +144,8 @@ def withhold_installment(*, installment: Installment, actor, reason: str) -> Ins
         installment = _lock(installment)
         if installment.state == InstallmentState.WITHHELD:
             raise AlreadyDone(_("Installment %(number)d is already withheld.") % {"number": installment.number})
+        if installment.agreement.state != AgreementState.ACTIVE:
+            raise PaymentError(_("Only an installment of an active agreement can be withheld."))
         if installment.state not in (InstallmentState.SCHEDULED, InstallmentState.DUE):
             raise PaymentError(_("Only a scheduled or due installment can be withheld."))
         installment.withheld_reason = reason

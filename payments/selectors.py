@@ -83,12 +83,6 @@ def envelope_view(call: Call) -> EnvelopeView:
 # The agreement's history
 
 
-# Transition codes whose actor and reason the organization does not see on the agreement's history. Approving an
-# installment is the first of the two finance steps, and the organization sees the payment once it is recorded.
-# NOTE: payments/apps.py registers no code with common.audit.keep_internal, so this set is checked here as well.
-INTERNAL_PAYMENT_TRANSITIONS = frozenset({"payments.installment.approved"})
-
-
 def agreement_history(agreement: Agreement, *, for_organization: bool) -> list:
     """Return the transition log of `agreement`, its installments and its reports, oldest first, in one query.
 
@@ -132,7 +126,7 @@ def agreement_history(agreement: Agreement, *, for_organization: bool) -> list:
         .order_by("created_at", "pk")
     )
 
-    internal_codes = INTERNAL_TRANSITIONS | INTERNAL_PAYMENT_TRANSITIONS
+    internal_codes = INTERNAL_TRANSITIONS
     history = list(entries)
     for entry in history:
         if entry.content_type_id == installment_type.pk:

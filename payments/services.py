@@ -273,8 +273,18 @@ def edit_conditions(*, agreement: Agreement, actor, conditions: str) -> Agreemen
     with transaction.atomic():
         agreement = lock_agreement(agreement)
         _require_draft(agreement)
-        agreement.conditions = normalize_text(conditions)
+        conditions = normalize_text(conditions)
+        if conditions == agreement.conditions:
+            return agreement
+        agreement.conditions = conditions
         agreement.save(update_fields=["conditions", "updated_at"])
+        record_transition(
+            subject=agreement,
+            transition="payments.agreement.conditions_edited",
+            source=agreement.state,
+            target=agreement.state,
+            actor=actor,
+        )
     return agreement
 
 
