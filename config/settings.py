@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "payments",
+    "awards",
 ]
 
 MIDDLEWARE = [
@@ -207,8 +208,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "close-expired-calls": {"task": "grants.tasks.close_expired_calls", "schedule": 300.0},
+    "close-expired-nomination-windows": {
+        "task": "awards.tasks.close_expired_nomination_windows",
+        "schedule": 300.0,
+    },
+    # Daily in Montréal local time; each juror reminder goes once whatever the number of runs.
+    "send-juror-reminders": {"task": "awards.tasks.send_juror_reminders", "schedule": crontab(hour=7, minute=30)},
     # Daily at 07:00 in CELERY_TIMEZONE (Montréal local time).
     "send-review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Daily in Montréal local time, after the reviewers' reminders.
+    "send-report-reminders": {"task": "payments.tasks.send_report_reminders", "schedule": crontab(hour=7, minute=10)},
+    "notify-due-installments": {
+        "task": "payments.tasks.notify_due_installments",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

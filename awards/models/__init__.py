@@ -1,0 +1,53 @@
+from awards.models.edition import (
+    EDITION_RULE_FIELDS,
+    LADDER_STEPS,
+    Category,
+    EditionState,
+    JuryMembership,
+    PrizeCriterion,
+    PrizeEdition,
+    RulesFrozen,
+    TieBreakKind,
+    default_ladder,
+    validate_ladder,
+)
+from awards.models.jury import Ballot, BallotRanking, BallotStatus, JurorConflict, Round1Score
+from awards.models.nomination import (
+    MAX_DOCUMENTS,
+    ConsentStatus,
+    DocumentKind,
+    Nomination,
+    NominationDocument,
+    NominationState,
+)
+from awards.models.results import CoupDeCoeur, Result, ResultOutcome, TieBreakStage, TieBreakStep
+
+__all__ = [
+    "EDITION_RULE_FIELDS",
+    "LADDER_STEPS",
+    "MAX_DOCUMENTS",
+    "Ballot",
+    "BallotRanking",
+    "BallotStatus",
+    "Category",
+    "ConsentStatus",
+    "CoupDeCoeur",
+    "DocumentKind",
+    "EditionState",
+    "JurorConflict",
+    "JuryMembership",
+    "Nomination",
+    "NominationDocument",
+    "NominationState",
+    "PrizeCriterion",
+    "PrizeEdition",
+    "Result",
+    "ResultOutcome",
+    "Round1Score",
+    "RulesFrozen",
+    "TieBreakKind",
+    "TieBreakStage",
+    "TieBreakStep",
+    "default_ladder",
+    "validate_ladder",
+]
