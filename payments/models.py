@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from applications.models import Application
@@ -20,12 +21,12 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator
 
 
 class AgreementState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT_FOR_SIGNATURE = "sent_for_signature", _("Sent for signature")
-    SIGNED_BY_ORGANIZATION = "signed_by_organization", _("Signed by the organization")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    TERMINATED = "terminated", _("Terminated")
+    DRAFT = "draft", pgettext_lazy("agreement state", "Draft")
+    SENT_FOR_SIGNATURE = "sent_for_signature", pgettext_lazy("agreement state", "Sent for signature")
+    SIGNED_BY_ORGANIZATION = "signed_by_organization", pgettext_lazy("agreement state", "Signed by the organization")
+    ACTIVE = "active", pgettext_lazy("agreement state", "Active")
+    COMPLETED = "completed", pgettext_lazy("agreement state", "Completed")
+    TERMINATED = "terminated", pgettext_lazy("agreement state", "Terminated")
 
 
 class Agreement(ConcurrentTransitionMixin, models.Model):
@@ -140,10 +141,10 @@ class ReportKind(models.TextChoices):
 
 
 class ReportState(models.TextChoices):
-    EXPECTED = "expected", _("Expected")
-    SUBMITTED = "submitted", _("Submitted")
-    REVISION_REQUESTED = "revision_requested", _("Revision requested")
-    ACCEPTED = "accepted", _("Accepted")
+    EXPECTED = "expected", pgettext_lazy("report state", "Expected")
+    SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
+    REVISION_REQUESTED = "revision_requested", pgettext_lazy("report state", "Revision requested")
+    ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
 
 
 class Report(ConcurrentTransitionMixin, models.Model):
@@ -281,12 +282,12 @@ class InstallmentKind(models.TextChoices):
 
 
 class InstallmentState(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    DUE = "due", _("Due")
-    APPROVED = "approved", _("Approved for payment")
-    PAID = "paid", _("Paid")
-    WITHHELD = "withheld", _("Withheld")
-    CANCELLED = "cancelled", _("Cancelled")
+    SCHEDULED = "scheduled", pgettext_lazy("installment state", "Scheduled")
+    DUE = "due", pgettext_lazy("installment state", "Due")
+    APPROVED = "approved", pgettext_lazy("installment state", "Approved for payment")
+    PAID = "paid", pgettext_lazy("installment state", "Paid")
+    WITHHELD = "withheld", pgettext_lazy("installment state", "Withheld")
+    CANCELLED = "cancelled", pgettext_lazy("installment state", "Cancelled")
 
     @classmethod
     def pending(cls):

@@ -142,12 +142,22 @@ class ReportForm(forms.Form):
 
 
 class RevenueForm(forms.Form):
+    # Neither field is required on its own, since blank rows are left empty; a row needs both or neither.
     source = forms.CharField(
         label=gettext_lazy("Source"),
         max_length=ReportRevenue._meta.get_field("source").max_length,
-        error_messages={"required": gettext_lazy("Name the source of this revenue, or empty the row.")},
+        required=False,
     )
-    amount = MoneyField(label=gettext_lazy("Amount received"), required=True)
+    amount = MoneyField(label=gettext_lazy("Amount received"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        source, amount = data.get("source"), data.get("amount")
+        if amount is not None and not source and "source" not in self.errors:
+            self.add_error("source", _("Name the source of this revenue, or empty the row."))
+        if source and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount received from this source, or empty the row."))
+        return data
 
 
 class BaseRevenueFormSet(KeptFormsMixin, forms.BaseFormSet):
