@@ -1,17 +1,19 @@
-"""Paths of the awards pages that e-mails link to.
+"""Paths of the awards pages that e-mails and notifications link to.
 
-TODO: build these with reverse() once awards/urls.py exists. Until then the awards views must serve exactly
-these paths, because notifications store the link when they are created.
+Notifications store the link when they are created, so the routes of these pages must keep their paths:
+/prix/candidatures/<pk>/, /prix/consentement/<token>/ and /prix/jury/<edition pk>/.
 """
+
+from django.urls import reverse
 
 
 def nomination_path(nomination) -> str:
-    return f"/prix/candidatures/{nomination.pk}/"
+    return reverse("awards:nomination_detail", kwargs={"pk": nomination.pk})
 
 
 def consent_path(token: str) -> str:
-    return f"/prix/consentement/{token}/"
+    return reverse("awards:consent", kwargs={"token": token})
 
 
 def jury_path(edition) -> str:
-    return f"/prix/jury/{edition.pk}/"
+    return reverse("awards:jury_home", kwargs={"pk": edition.pk})

@@ -18,14 +18,17 @@ def is_nominator(user, nomination):
 
 @rules.predicate
 def is_unconflicted_juror(user, nomination):
-    """Return whether `user` judges the edition, the nomination was declared eligible, and no conflict is declared."""
+    """Return whether `user` judges the edition, the nomination was declared eligible, and they declared no conflict.
+
+    Until the juror declares, they see only the nominee's name and category, on the jury's own pages.
+    """
     if nomination is None or not user.is_authenticated:
         return False
     if nomination.state not in NominationState.screened_in():
         return False
     if not JuryMembership.objects.filter(edition_id=nomination.edition_id, juror=user).exists():
         return False
-    return not JurorConflict.objects.filter(nomination=nomination, juror=user, has_conflict=True).exists()
+    return JurorConflict.objects.filter(nomination=nomination, juror=user, has_conflict=False).exists()
 
 
 @rules.predicate

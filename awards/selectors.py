@@ -44,16 +44,17 @@ def nominations_visible_to(user, queryset: QuerySet | None = None) -> QuerySet[N
     """Return the nominations `user` may open.
 
     Staff see all of them. A nominator sees their own in any state. A juror sees the nominations declared
-    eligible (and what became of them) in the editions they judge, except those they declared a conflict with.
+    eligible (and what became of them) in the editions they judge, once they declared no conflict with each.
     """
     queryset = Nomination.objects.all() if queryset is None else queryset
     if not user.is_authenticated:
         return queryset.none()
     if is_awards_staff(user):
         return queryset
-    as_juror = Q(edition_id__in=juror_edition_ids(user), state__in=NominationState.screened_in()) & ~Q(
-        pk__in=conflicted_nomination_ids(user)
-    )
+    # A juror opens a nomination only once they declared no conflict with it; before that, the jury's own
+    # pages show its nominee and category, and nothing else.
+    declared_clear = JurorConflict.objects.filter(juror=user, has_conflict=False).values("nomination_id")
+    as_juror = Q(edition_id__in=juror_edition_ids(user), state__in=NominationState.screened_in(), pk__in=declared_clear)
     return queryset.filter(Q(nominator=user) | as_juror)
 
 

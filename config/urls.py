@@ -16,5 +16,6 @@ urlpatterns = [
     path("demandes/", include("applications.urls")),
     path("evaluations/", include("reviews.urls")),
     path("conventions/", include("payments.urls")),
+    path("prix/", include("awards.urls")),
     path("", include("common.urls")),
 ]

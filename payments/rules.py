@@ -24,3 +24,4 @@ def is_installment_member(user, installment):
 
 rules.add_perm("payments.view_agreement", is_agreement_member | is_organization_staff)
 rules.add_perm("payments.view_installment", is_installment_member | is_organization_staff)
+rules.add_perm("payments.list_agreements", is_organization_staff)

@@ -20,6 +20,7 @@ from awards.models import (
     Ballot,
     CoupDeCoeur,
     EditionState,
+    JurorConflict,
     JuryMembership,
     Nomination,
     NominationState,
@@ -530,6 +531,7 @@ def test_conflicted_juror_sees_nothing_of_the_nomination(edition, officer, manag
     edition = start_round1(edition, manager)
     juror = jurors[1]
     services.declare_conflict(nomination=first, juror=juror, has_conflict=True, comment="Ma sœur y travaille.")
+    services.declare_conflict(nomination=second, juror=juror, has_conflict=False)
     score(jurors[2], first, 8)
 
     assert list(selectors.nominations_visible_to(juror).filter(edition=edition)) == [second]
@@ -555,14 +557,18 @@ def test_visibility_rule_matches_selector_for_every_person(edition, officer, man
         assert visible == allowed, person
 
 
-def test_jurors_see_only_screened_in_nominations(edition, officer, jurors):
+def test_jurors_see_screened_in_nominations_once_declared(edition, officer, jurors):
     submitted = nominate(edition)
     ok = eligible(edition, officer)
 
+    before = set(selectors.nominations_visible_to(jurors[0]).values_list("pk", flat=True))
+    JurorConflict.objects.create(nomination=ok, juror=jurors[0], has_conflict=False)
+    JurorConflict.objects.create(nomination=submitted, juror=jurors[0], has_conflict=False)
     visible = set(selectors.nominations_visible_to(jurors[0]).values_list("pk", flat=True))
 
+    # Nothing before the juror declares; then only what was screened in.
+    assert before == set()
     assert visible == {ok.pk}
-    assert submitted.pk not in visible
 
 
 def test_conflict_declaration_is_final(edition, officer, manager, jurors):

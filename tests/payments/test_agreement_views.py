@@ -136,7 +136,9 @@ def test_file_page_without_agreement_renders(client, officer):
     client.force_login(officer)
     response = client.get(reverse("applications:detail", kwargs={"pk": application.pk}))
     assert response.status_code == 200
-    assert "/conventions/" not in response.content.decode()
+    # The menu links to the agreements list; no link to any agreement of this file.
+    assert 'href="/conventions/1' not in response.content.decode()
+    assert "See the agreement, its installments and its reports" not in response.content.decode()
 
 
 # History

@@ -82,3 +82,13 @@ def test_finance_approval_is_internal_on_organization_history(active_agreement, 
 @pytest.mark.django_db
 def test_second_agreement_fixture_is_independent():
     assert approved_agreement().application.organization != approved_agreement().application.organization
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("roles", "shown"), [(["finance_officer"], True), (["reviewer"], False), ([], False)])
+def test_menu_links_agreements_for_staff_only(client, roles, shown):
+    client.force_login(UserFactory(roles=roles))
+
+    response = client.get(reverse("accounts:dashboard"))
+
+    assert (reverse("payments:agreements") in response.content.decode()) is shown
