@@ -46,6 +46,7 @@ demo: migrate
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_applications
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_reviews
 	LOG_LEVEL=WARNING $(PY) manage.py load_demo_payments
+	LOG_LEVEL=WARNING $(PY) manage.py load_demo_awards
 
 # DATABASE_URL=postgres://postgres@127.0.0.1:5432/eci make test runs the suite on PostgreSQL.
 test: install-dev

@@ -24,6 +24,11 @@ DEMO_USERS = [
     ("finances2@demo.qc.ca", "Mathieu", "Fournier", Role.FINANCE_OFFICER, False, "second finance officer"),
     ("gestionnaire@demo.qc.ca", "Hélène", "Lavoie", Role.PROGRAM_MANAGER, True, "program manager (admin site)"),
     ("jury@demo.qc.ca", "Ève", "Bouchard", Role.JURY_MEMBER, False, "jury member"),
+    # A prize jury has 4 to 5 members. jury@ presides over the juries of the demo prize editions.
+    ("jury2@demo.qc.ca", "Louis", "Thibodeau", Role.JURY_MEMBER, False, "jury member"),
+    ("jury3@demo.qc.ca", "Amina", "Diallo", Role.JURY_MEMBER, False, "jury member"),
+    ("jury4@demo.qc.ca", "Catherine", "Ouellet", Role.JURY_MEMBER, False, "jury member"),
+    ("jury5@demo.qc.ca", "Patrick", "Gagné", Role.JURY_MEMBER, False, "jury member"),
     ("proposeur@demo.qc.ca", "Olivier", "Morin", None, False, "nominator"),
 ]
 
