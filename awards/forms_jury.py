@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import CoupDeCoeur, JurorConflict, Nomination, TieBreakStep
@@ -85,6 +86,13 @@ class ScoreField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(",", ".").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
         return super().to_python(value)
+
+    def prepare_value(self, value):
+        """Show a saved score as it is typed: « 7,5 » in French, « 7.5 » in English, without trailing zeros."""
+        if isinstance(value, Decimal):
+            text = f"{value.normalize():f}"
+            return text.replace(".", ",") if (get_language() or "fr").startswith("fr") else text
+        return value
 
 
 class Round1ScoreForm(forms.Form):
