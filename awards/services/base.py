@@ -24,6 +24,14 @@ def require_manager(user) -> None:
         raise AwardsError(_("Only the program manager can do this."))
 
 
+def require_manager_or_president(user, edition) -> None:
+    """The program manager or the president of the edition's jury may close a round of the jury."""
+    if user.has_role(Role.PROGRAM_MANAGER):
+        return
+    if not JuryMembership.objects.filter(edition_id=edition.pk, juror_id=user.pk, is_president=True).exists():
+        raise AwardsError(_("Only the program manager or the jury president can do this."))
+
+
 def require_screening_staff(user) -> None:
     if not (user.has_role(Role.PROGRAM_OFFICER) or user.has_role(Role.PROGRAM_MANAGER)):
         raise AwardsError(_("Only a program officer can screen nominations."))

@@ -29,7 +29,7 @@ from awards.services.base import (
     log_event,
     membership_of,
     notify_nominator,
-    require_manager,
+    require_manager_or_president,
     run_transition,
 )
 from awards.services.editions import notify_jurors
@@ -206,7 +206,7 @@ def close_round1(*, edition: PrizeEdition, actor, missing_sheets_reason: str = "
     Side effects, in order: round 1 score and rank on each nomination, their state changes and history entries,
     the edition's state change, then after commit e-mails to the nominators and to the jurors (vote open).
     """
-    require_manager(actor)
+    require_manager_or_president(actor, edition)
     missing_sheets_reason = normalize_text(missing_sheets_reason)
     with transaction.atomic():
         edition = lock_edition(edition)

@@ -26,7 +26,14 @@ from awards.models import (
     TieBreakStage,
     TieBreakStep,
 )
-from awards.services.base import AlreadyDone, AwardsError, lock_edition, log_event, require_manager
+from awards.services.base import (
+    AlreadyDone,
+    AwardsError,
+    lock_edition,
+    log_event,
+    require_manager,
+    require_manager_or_president,
+)
 from common.audit import record_transition
 from common.text import normalize_text
 
@@ -171,7 +178,7 @@ def close_vote(*, edition: PrizeEdition, actor) -> list[Result]:
     automatic steps awaits the jury president's casting vote (record_casting_vote).
     Side effects, in order: the closing time, one result per category with its ladder steps, a history entry.
     """
-    require_manager(actor)
+    require_manager_or_president(actor, edition)
     with transaction.atomic():
         edition = lock_edition(edition)
         if edition.state == EditionState.FINAL_VOTE and edition.vote_closed_at is not None:

@@ -426,6 +426,7 @@ def render_round1_page(request, view, *, status: int = 200, forms_by_category=No
     context = {
         "edition": edition,
         "is_manager": view.is_manager,
+        "can_close": view.is_manager or view.is_president,
         "shortlisting": edition.state == EditionState.SHORTLISTING,
         "withheld": [category for category in categories if category.pk in withheld],
         "close_form": close_form or CloseRound1Form(),
@@ -494,7 +495,7 @@ class CutDecisionView(EditionMixin, View):
 
 
 class CloseRound1View(EditionMixin, View):
-    access = MANAGER
+    access = LEAD
 
     def get(self, request, pk):
         return redirect("awards:round1", pk=pk)
@@ -614,6 +615,7 @@ def render_vote_page(request, view, *, status: int = 200, page_error: str = ""):
     context = {
         "edition": edition,
         "is_manager": view.is_manager,
+        "can_close": view.is_manager or view.is_president,
         "vote_open": is_vote_open(edition),
         "vote_closed": is_vote_closed(edition),
         "blocks": blocks,
@@ -633,7 +635,7 @@ class VoteView(EditionMixin, View):
 
 
 class CloseVoteView(EditionMixin, View):
-    access = MANAGER
+    access = LEAD
 
     def get(self, request, pk):
         return redirect("awards:vote", pk=pk)

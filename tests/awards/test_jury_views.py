@@ -442,11 +442,19 @@ def test_close_round1_twice_is_already_done(client, manager, jurors, round1):
     assert "Round 1 is already closed." in messages_of(response)
 
 
-def test_close_round1_hidden_from_the_president(client, jurors, round1):
-    edition = round1[0]
-    client.force_login(jurors[0])
-    assert client.post(close_round1_url(edition), {"missing_sheets_reason": "x"}).status_code == 404
+def test_jury_president_closes_round1_other_jurors_cannot(client, jurors, round1):
+    edition, first, second = round1
+    for juror in jurors:
+        score(juror, first, 9)
+        score(juror, second, 8)
+    client.force_login(jurors[1])
+    assert client.post(close_round1_url(edition), {"missing_sheets_reason": ""}).status_code == 404
     assert refreshed(edition).state == EditionState.SHORTLISTING
+
+    client.force_login(jurors[0])
+    response = client.post(close_round1_url(edition), {"missing_sheets_reason": ""})
+    assert response.status_code == 302
+    assert refreshed(edition).state == EditionState.FINAL_VOTE
 
 
 def test_round1_page_queries_constant(client, manager, jurors, officer, edition):
@@ -627,10 +635,11 @@ def test_close_vote_without_quorum_shows_the_services_message(client, manager, v
     assert refreshed(edition).vote_closed_at is None
 
 
-def test_close_vote_hidden_from_the_president(client, jurors, vote):
+def test_close_vote_refused_to_other_jurors(client, jurors, vote):
     edition, _finalists = vote
-    client.force_login(jurors[0])
+    client.force_login(jurors[1])
     assert client.post(reverse("awards:close_vote", args=[edition.pk])).status_code == 404
+    assert refreshed(edition).vote_closed_at is None
 
 
 def test_vote_page_queries_constant(client, manager, jurors, officer, edition):
