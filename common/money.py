@@ -207,9 +207,28 @@ def allocate_by_percentages(total: Decimal, percentages: Sequence[Decimal | int]
     if percentage_sum != 100:
         raise ValueError(f"percentages must add up to exactly 100, got {sum(map(Decimal, percentages))}")
 
+    return _allocate_cents(total_cents, exact_percentages)
+
+
+def allocate_by_weights(total: Decimal, weights: Sequence[Decimal | int]) -> list[Decimal]:
+    """Divide a total in proportion to non-negative weights so that the shares add up to it exactly.
+
+    Uses the same largest-remainder method at the cent as ``allocate_by_percentages()``. When every weight
+    is 0, every share is 0. Raises ``ValueError`` when ``total`` has more than two decimals.
+    """
+    total_cents = _to_cents(total)
+    exact_weights = [Fraction(weight) for weight in weights]
+    if sum(exact_weights, Fraction(0)) == 0:
+        return [_from_cents(0) for _ in exact_weights]
+    return _allocate_cents(total_cents, exact_weights)
+
+
+def _allocate_cents(total_cents: int, weights: list[Fraction]) -> list[Decimal]:
+    """Split ``total_cents`` by ``weights`` (largest remainder, earlier share first on a tie)."""
+    weight_total = sum(weights, Fraction(0))
     # Allocate the absolute value so that rounding toward zero is a floor.
     sign = -1 if total_cents < 0 else 1
-    exact_shares = [abs(total_cents) * percentage / 100 for percentage in exact_percentages]
+    exact_shares = [abs(total_cents) * weight / weight_total for weight in weights]
     share_cents = [int(share) for share in exact_shares]
     leftover_cents = abs(total_cents) - sum(share_cents)
 

@@ -8,14 +8,14 @@ negative, and the installments and the holdback add up to the total exactly.
 Reporting calendar: a progress report per project year, due `progress_days` after that year ends, and the
 final report, due `final_days` after the project ends. Installment 1 is planned for the project start,
 installment N + 1 for the due date of the progress report on year N, and the holdback for the due date of
-the final report; these planned dates place each installment in a fiscal year for the envelope sums.
+the final report. These planned dates place each installment in a fiscal year for the envelope sums.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from math import floor
+
+from common.money import allocate_by_weights
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -56,22 +56,8 @@ def holdback_amount(total: Decimal, holdback_percent: Decimal) -> Decimal:
 
 
 def allocate_in_proportion(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
-    """Divide `amount` (at the cent) in proportion to `weights`, so that the shares add up to it exactly.
-
-    Each share is first rounded down to the cent. The cents left over then go one each to the shares with the
-    largest dropped fractions, the earlier share first on a tie. A weight of 0 always gets 0.
-    """
-    cents = int(round_cent(amount).scaleb(2))
-    weight_total = sum(weights, Decimal(0))
-    if weight_total == 0:
-        return [Decimal("0.00") for _ in weights]
-    exact = [Fraction(cents) * Fraction(weight) / Fraction(weight_total) for weight in weights]
-    shares = [floor(value) for value in exact]
-    leftover = cents - sum(shares)
-    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - shares[index]), index))
-    for index in by_remainder[:leftover]:
-        shares[index] += 1
-    return [Decimal(share).scaleb(-2) for share in shares]
+    """Divide `amount`, rounded to the cent, in proportion to `weights` with common.money's largest remainder."""
+    return allocate_by_weights(round_cent(amount), weights)
 
 
 def reporting_calendar(years: list[YearAmount], *, progress_days: int, final_days: int) -> list[PlannedReport]:
