@@ -42,7 +42,7 @@ def _lock(installment: Installment) -> Installment:
 
 
 def gate_is_open(installment: Installment) -> bool:
-    """Whether the condition that releases the installment holds: activation, or its report accepted."""
+    """Return whether the installment's condition is met: the agreement is active, or its gate report is accepted."""
     if installment.gate_report_id is None:
         return installment.agreement.state == "active"
     return installment.gate_report.state == ReportState.ACCEPTED

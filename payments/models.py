@@ -190,7 +190,7 @@ class Report(ConcurrentTransitionMixin, models.Model):
         return self.kind == ReportKind.FINAL
 
     def is_overdue(self, today=None) -> bool:
-        """A report not yet received by its due date, in local time, is overdue from the next day."""
+        """Return whether the report is still owed after its due date, compared with the local date."""
         today = today or timezone.localdate()
         return self.state in (ReportState.EXPECTED, ReportState.REVISION_REQUESTED) and self.due_on < today
 
@@ -298,8 +298,8 @@ class InstallmentState(models.TextChoices):
 class Installment(ConcurrentTransitionMixin, models.Model):
     """One payment of the agreement, released when its gate holds: activation, a progress report or the final report.
 
-    The gate: installment 1 at activation; installment N+1 when the progress report on year N is accepted;
-    the holdback when the final report is accepted (`gate_report` points to that report).
+    Installment 1 becomes due at activation, so it has no gate report. Installment N + 1 waits for the progress
+    report on year N, and the holdback waits for the final report: `gate_report` points to that report.
     """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="installments")

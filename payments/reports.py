@@ -1,4 +1,4 @@
-"""Every write on reports: the organization fills and submits them, the officer accepts or asks for a revision.
+"""Every write on reports: the organization fills and submits them, and the officer accepts them or requests a revision.
 
 Accepting progress report N makes the installment it gates (N + 1) due. Accepting the final report settles
 the holdback: final payment = max(0, min(holdback, eligible − paid)) and amount to recover =
@@ -158,7 +158,7 @@ def remove_report_attachment(*, attachment: ReportAttachment, actor) -> None:
 
 
 def report_problems(report: Report) -> list[str]:
-    """What is missing before the report can be submitted, each message naming the field."""
+    """Return what is missing before the report can be submitted, each message naming its field."""
     problems = []
     if report.is_final:
         if not report.results:
@@ -173,7 +173,7 @@ def report_problems(report: Report) -> list[str]:
 
 
 def submit_report(*, report: Report, actor) -> Report:
-    """The representative submits the report to the ministry."""
+    """Submit the report to the ministry, as the organization's representative."""
     with transaction.atomic():
         report = _lock(report)
         if report.state in (ReportState.SUBMITTED, ReportState.ACCEPTED):

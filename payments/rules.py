@@ -1,4 +1,4 @@
-"""Who may view an agreement and its documents: the organization's members and the ministry's staff.
+"""Permissions to view an agreement and its documents, granted to the organization's members and the ministry's staff.
 
 common.view_document relies on these to serve the agreement PDF and the payment notices from the shared
 document download.

@@ -15,7 +15,7 @@ def is_payments_staff(user) -> bool:
 
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
-    """Every agreement for the ministry's staff; the organization's own agreements for its members; else none."""
+    """Return the agreements `user` may open: all of them for the ministry's staff, their organization's for members."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     if is_payments_staff(user):

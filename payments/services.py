@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Role, User
 from applications.budget import project_years
 from applications.models import Application, ApplicationState
 from common.audit import record_transition
@@ -47,7 +47,7 @@ ZERO = Decimal(0)
 
 
 class PaymentError(Exception):
-    """A rule stopped the action; the message says what to do and is shown to the user."""
+    """Error raised when a rule stops the action. Its message, shown to the user, explains what to do."""
 
 
 class AlreadyDone(PaymentError):
@@ -188,7 +188,7 @@ def create_agreement(*, application: Application, actor=None) -> Agreement:
 
 
 def default_conditions(application: Application) -> str:
-    """The standard conditions, in French like the agreement itself; the officer adapts them before sending."""
+    """Return the standard conditions, in French like the agreement itself. The officer adapts them before sending."""
     return (
         "L’organisme réalise le projet décrit dans sa demande et informe le ministère de tout changement important.\n"
         "L’organisme dépose ses rapports d’étape et son rapport final aux dates prévues ; un versement peut être "
@@ -425,8 +425,6 @@ def upload_signed_agreement(*, agreement: Agreement, actor, signer_name: str, si
 
 
 def _notify_decision_makers(agreement: Agreement) -> None:
-    from accounts.models import User
-
     for user in User.objects.filter(groups__name=Role.DECISION_MAKER, is_active=True):
         notify(
             recipient=user,
@@ -440,7 +438,7 @@ def _notify_decision_makers(agreement: Agreement) -> None:
 
 
 def countersign_agreement(*, agreement: Agreement, actor) -> Agreement:
-    """The decision maker countersigns: the agreement becomes active and its first installment due."""
+    """Countersign the agreement as the decision maker, which makes it active and its first installment due."""
     require_role(actor, Role.DECISION_MAKER, _("Only the decision-making authority can countersign."))
     from payments.installments import make_due
 

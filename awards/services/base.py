@@ -25,7 +25,7 @@ def require_manager(user) -> None:
 
 
 def require_manager_or_president(user, edition) -> None:
-    """The program manager or the president of the edition's jury may close a round of the jury."""
+    """Raise AwardsError unless `user` is the program manager or the president of the edition's jury."""
     if user.has_role(Role.PROGRAM_MANAGER):
         return
     if not JuryMembership.objects.filter(edition_id=edition.pk, juror_id=user.pk, is_president=True).exists():

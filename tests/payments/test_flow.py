@@ -59,9 +59,11 @@ def test_whole_life_of_an_agreement(agreement, officer, decision_maker, finance,
     assert agreement.final_payment == Decimal("3000.00")
     assert agreement.amount_to_recover == Decimal("0")
     holdback.refresh_from_db()
-    assert holdback.amount == Decimal("3000.00") and holdback.state == InstallmentState.DUE
+    assert holdback.amount == Decimal("3000.00")
+    assert holdback.state == InstallmentState.DUE
     unused = agreement.installments.get(kind=InstallmentKind.UNUSED)
-    assert unused.amount == Decimal("4000.00") and unused.state == InstallmentState.CANCELLED
+    assert unused.amount == Decimal("4000.00")
+    assert unused.state == InstallmentState.CANCELLED
     assert sum(item.amount for item in agreement.installments.all()) == agreement.total
 
     pay(holdback, finance, second_finance)
