@@ -6,7 +6,7 @@ exclude it, together with its scores and its ballot rankings.
 
 import hashlib
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Role
 from awards.models import (
@@ -148,3 +148,14 @@ def public_results(edition: PrizeEdition) -> dict | None:
         categories.append({"category": category, "laureate": laureate, "finalists": finalists})
     coup = CoupDeCoeur.objects.filter(edition=edition).select_related("nomination", "nomination__category").first()
     return {"categories": categories, "coup_de_coeur": coup}
+
+
+def staff_nominations(user):
+    """Return the submitted nominations `user` may see, with what the list shows loaded in the same query."""
+    return (
+        nominations_visible_to(user)
+        .exclude(state=NominationState.DRAFT)
+        .select_related("edition", "category", "nominator")
+        .annotate(document_count=Count("documents"))
+        .order_by("-edition__year", "category__position", "submitted_at", "pk")
+    )

@@ -24,6 +24,8 @@ from payments.models import (
 
 YES, NO = "yes", "no"
 OPEN_REPORT_STATES = [ReportState.EXPECTED, ReportState.REVISION_REQUESTED]
+# The state the finance queue shows when the query string chooses none.
+DEFAULT_QUEUE_STATE = InstallmentState.DUE
 
 
 def overdue_condition(today) -> Q:
@@ -133,3 +135,10 @@ class InstallmentFilter(FiscalYearChoicesMixin, django_filters.FilterSet):
     class Meta:
         model = Installment
         fields = ["state", "fiscal_year", "program", "region"]
+
+
+def queue_filter_data(parameters):
+    """Return the finance queue's filters: the query string, with the due installments when it names no state."""
+    data = parameters.copy()
+    data.setdefault("state", DEFAULT_QUEUE_STATE)
+    return data

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import ORGANIZATION_STAFF_ROLES
 from grants.models import Call, Envelope
@@ -29,6 +30,41 @@ def installments_visible_to(user) -> QuerySet[Installment]:
 
 def reports_visible_to(user) -> QuerySet[Report]:
     return Report.objects.filter(agreement__in=agreements_visible_to(user).values("pk"))
+
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+
+
+def agreement_list(user) -> QuerySet[Agreement]:
+    """The agreements list and its exports: each row with its organization, call and the sum paid so far."""
+    paid = (
+        Installment.objects.filter(agreement=OuterRef("pk"), state=InstallmentState.PAID)
+        .values("agreement")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        agreements_visible_to(user)
+        .select_related("application__organization", "application__call")
+        .annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), Value(Decimal(0)), output_field=MONEY))
+        .order_by("-created_at", "pk")
+    )
+
+
+def report_list(user) -> QuerySet[Report]:
+    return (
+        reports_visible_to(user)
+        .select_related("agreement__application__organization", "agreement__application__call")
+        .order_by("due_on", "pk")
+    )
+
+
+def finance_queue(user) -> QuerySet[Installment]:
+    return (
+        installments_visible_to(user)
+        .select_related("agreement__application__organization", "agreement__application__call", "approved_by")
+        .order_by("due_on", "agreement_id", "number")
+    )
 
 
 @dataclass

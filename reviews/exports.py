@@ -1,4 +1,4 @@
-"""Exports of a call's ranking: CSV and XLSX tables and the committee docket (ordre du jour) in PDF.
+"""Exports of a call's ranking (CSV and XLSX tables and the committee docket in PDF), and of a reviewer's list.
 
 Every export is built from rank_call, so its figures are those of the ranking page, and from the same
 masking rule: a committee member in conflict with a file's organization gets only its rank and reference.
@@ -14,19 +14,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import Role
 from common.documents import render_pdf
+from common.exports import Column, Kind, ListExport, csv_text, register_export
 from grants.models import Call
-from reviews import committee
+from reviews import committee, selectors
 from reviews.ranking import RankedFile, Ranking, rank_call
 
 DOCKET_LANGUAGE = "fr"
 CENT = Decimal("0.01")
-# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -117,22 +117,13 @@ def cells(row: ExportRow, fiscal_years: int) -> list:
     ]
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def ranking_csv(table: RankingTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header(table))
     fiscal_years = len(table.ranking.fiscal_years)
     for row in table.rows:
-        writer.writerow([_csv_text(value) for value in cells(row, fiscal_years)])
+        writer.writerow([csv_text(value) for value in cells(row, fiscal_years)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -171,3 +162,27 @@ def docket_pdf(table: RankingTable) -> bytes:
             "generated_at": timezone.localtime(),
         }
     return render_pdf(template_name="pdf/reviews/docket.html", context=context, language=DOCKET_LANGUAGE)
+
+
+# The reviewer's list of assignments: their own only, as on « My review assignments ».
+
+
+def assignment_rows(user, parameters):
+    return selectors.my_assignments(user).order_by("due_on", "pk")
+
+
+register_export(
+    ListExport(
+        name="affectations",
+        title=gettext_lazy("My review assignments"),
+        rows=assignment_rows,
+        columns=[
+            Column(gettext_lazy("Reference number"), lambda a: a.application.reference),
+            Column(gettext_lazy("Project title"), lambda a: a.application.title),
+            Column(gettext_lazy("Organization"), lambda a: a.application.organization.name),
+            Column(gettext_lazy("Call for projects"), lambda a: a.application.call.code),
+            Column(gettext_lazy("Due date"), lambda a: a.due_on, Kind.DATE),
+            Column(gettext_lazy("State"), lambda a: a.get_state_display()),
+        ],
+    )
+)

@@ -11,7 +11,6 @@ exists.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -38,17 +37,6 @@ class StaffMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def staff_nominations(user):
-    """Return the submitted nominations `user` may see, with what the list shows loaded in the same query."""
-    return (
-        selectors.nominations_visible_to(user)
-        .exclude(state=NominationState.DRAFT)
-        .select_related("edition", "category", "nominator")
-        .annotate(document_count=Count("documents"))
-        .order_by("-edition__year", "category__position", "submitted_at", "pk")
-    )
-
-
 class NominationListView(StaffMixin, ListView):
     """Every submitted nomination, filtered by the query string, 50 per page."""
 
@@ -58,7 +46,7 @@ class NominationListView(StaffMixin, ListView):
 
     def get_queryset(self):
         self.filterset = StaffNominationFilter(
-            self.request.GET or None, queryset=staff_nominations(self.request.user), request=self.request
+            self.request.GET or None, queryset=selectors.staff_nominations(self.request.user), request=self.request
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
             # Filtering on the valid fields only would show a list the officer did not ask for.

@@ -8,8 +8,7 @@ number of rows.
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -18,11 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from grants.models import Call
 from payments import selectors
-from payments.filters import AgreementFilter, InstallmentFilter, ReportFilter, is_report_overdue
-from payments.models import Installment, InstallmentState
-
-# The state the finance queue shows when the query string chooses none.
-DEFAULT_QUEUE_STATE = InstallmentState.DUE
+from payments.filters import AgreementFilter, InstallmentFilter, ReportFilter, is_report_overdue, queue_filter_data
 
 
 class PaymentsStaffMixin(LoginRequiredMixin):
@@ -70,19 +65,7 @@ class AgreementListView(FilteredListView):
     filterset_class = AgreementFilter
 
     def base_queryset(self):
-        paid = (
-            Installment.objects.filter(agreement=OuterRef("pk"), state=InstallmentState.PAID)
-            .values("agreement")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        money = DecimalField(max_digits=12, decimal_places=2)
-        return (
-            selectors.agreements_visible_to(self.request.user)
-            .select_related("application__organization", "application__call")
-            .annotate(paid=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money))
-            .order_by("-created_at", "pk")
-        )
+        return selectors.agreement_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -101,11 +84,7 @@ class ReportListView(FilteredListView):
     filterset_class = ReportFilter
 
     def base_queryset(self):
-        return (
-            selectors.reports_visible_to(self.request.user)
-            .select_related("agreement__application__organization", "agreement__application__call")
-            .order_by("due_on", "pk")
-        )
+        return selectors.report_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,16 +105,10 @@ class FinanceQueueView(FilteredListView):
     filterset_class = InstallmentFilter
 
     def filter_data(self):
-        data = self.request.GET.copy()
-        data.setdefault("state", DEFAULT_QUEUE_STATE)
-        return data
+        return queue_filter_data(self.request.GET)
 
     def base_queryset(self):
-        return (
-            selectors.installments_visible_to(self.request.user)
-            .select_related("agreement__application__organization", "approved_by")
-            .order_by("due_on", "agreement_id", "number")
-        )
+        return selectors.finance_queue(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,3 +5,42 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+// Follow an export job's progress on its page, and show the download link when the file is ready.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("export-progress");
+  if (!box || box.dataset.inProgress !== "true") {
+    return;
+  }
+  const show = (selector, visible) => {
+    const element = document.querySelector(selector);
+    if (element) {
+      element.hidden = !visible;
+    }
+  };
+  const poll = async () => {
+    let status;
+    try {
+      const response = await fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      status = await response.json();
+    } catch {
+      window.setTimeout(poll, 5000);
+      return;
+    }
+    box.querySelector("[data-export-label]").textContent = status.label;
+    box.querySelector("[data-export-count]").textContent = box.dataset.countTemplate
+      ? box.dataset.countTemplate.replace("{processed}", status.processed).replace("{total}", status.total)
+      : `${status.processed} / ${status.total}`;
+    const bar = box.querySelector("progress");
+    bar.value = status.percent;
+    bar.textContent = `${status.percent} %`;
+    const running = status.state === "pending" || status.state === "running";
+    show("[data-export-ready]", status.state === "done");
+    show("[data-export-failed]", status.state === "failed");
+    show("[data-export-waiting]", running);
+    if (running) {
+      window.setTimeout(poll, 2000);
+    }
+  };
+  window.setTimeout(poll, 1000);
+});
