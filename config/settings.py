@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "reviews",
     "payments",
     "awards",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("evaluations/", include("reviews.urls")),
     path("conventions/", include("payments.urls")),
     path("prix/", include("awards.urls")),
+    path("programme/", include("oversight.urls")),
     path("", include("common.urls")),
 ]

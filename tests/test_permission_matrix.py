@@ -14,6 +14,18 @@ PERSONAS = ["anonymous", "representative", "member", "outsider", *STAFF_ROLES]
 ORGANIZATION_STAFF = {"program_officer", "program_manager", "decision_maker", "finance_officer"}
 CALL_STAFF = {"program_officer", "program_manager"}
 MEMBERS = {"representative", "member"}
+PRIZE_STAFF = {"program_officer", "program_manager"}
+DASHBOARD_ROLES = {"program_manager", "decision_maker", "finance_officer"}
+# Exports of the lists: every logged-in user gets the scoped lists, and only staff get the staff lists.
+EXPORT_AUDIENCE = {
+    "demandes": None,
+    "affectations": None,
+    "conventions": ORGANIZATION_STAFF,
+    "rapports": ORGANIZATION_STAFF,
+    "versements": ORGANIZATION_STAFF,
+    "organismes": ORGANIZATION_STAFF,
+    "candidatures": PRIZE_STAFF,
+}
 
 OK, LOGIN, NOT_FOUND = 200, "login", 404
 
@@ -36,7 +48,15 @@ def world():
 
 def expected_for(url_name: str, persona: str):
     anonymous = persona == "anonymous"
-    public = {"home", "grants:call_list", "grants:call_detail", "accounts:register", "accounts:login"}
+    public = {
+        "home",
+        "grants:call_list",
+        "grants:call_detail",
+        "accounts:register",
+        "accounts:login",
+        "oversight:open_data",
+        "oversight:open_data_download",
+    }
     if url_name in public:
         return OK
     if url_name == "grants:call_detail_draft":
@@ -50,6 +70,13 @@ def expected_for(url_name: str, persona: str):
         "accounts:organization_create",
     }:
         return OK
+    if url_name.startswith("export:"):
+        audience = EXPORT_AUDIENCE[url_name.removeprefix("export:")]
+        return OK if audience is None or persona in audience else NOT_FOUND
+    if url_name == "common:export_jobs":
+        return OK
+    if url_name == "oversight:dashboard":
+        return OK if persona in DASHBOARD_ROLES else NOT_FOUND
     if url_name == "accounts:organization_list":
         return OK if persona in ORGANIZATION_STAFF else NOT_FOUND
     if url_name == "accounts:organization_detail":
@@ -67,6 +94,10 @@ def url_for(url_name: str, world) -> str:
         return reverse(url_name, kwargs={"code": world["published"].code})
     if url_name == "grants:call_detail_draft":
         return reverse("grants:call_detail", kwargs={"code": world["draft"].code})
+    if url_name.startswith("export:"):
+        return reverse("common:export", args=[url_name.removeprefix("export:"), "xlsx"])
+    if url_name == "oversight:open_data_download":
+        return reverse(url_name, args=["csv"])
     if url_name in ORGANIZATION_URLS:
         return reverse(url_name, kwargs={"pk": organization.pk})
     return reverse(url_name)
@@ -94,6 +125,11 @@ URL_NAMES = [
     "accounts:organization_update",
     "accounts:invite_member",
     "accounts:transfer_representative",
+    "common:export_jobs",
+    "oversight:open_data",
+    "oversight:open_data_download",
+    "oversight:dashboard",
+    *[f"export:{name}" for name in EXPORT_AUDIENCE],
 ]
 
 
