@@ -9,6 +9,7 @@ follows each chart with a table of the same figures, for screen readers and for 
 
 import base64
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,10 +23,13 @@ from pygal.style import Style
 from common.money import format_money
 from oversight.selectors import CallEnvelope, DistributionRow, StateCount
 
-# Colours of the Québec design system (qc-trousse-sdg): dark blue, PIV blue, green, red, purple. Each has a
-# contrast ratio of at least 3:1 with white, as WCAG 1.4.11 requires of the parts of a graphic.
-PALETTE = ("#223654", "#095797", "#4f813d", "#cb381f", "#6b4fa1")
+# Colours of the Québec design system (qc-trousse-sdg): PIV blue, green, dark blue, red, purple. Each has a
+# contrast ratio of at least 3:1 with white, as WCAG 1.4.11 requires of the parts of a graphic. Series drawn
+# side by side take neighbours in this order, so that blue and green, not the two blues, touch.
+PALETTE = ("#095797", "#4f813d", "#223654", "#cb381f", "#6b4fa1")
 TEXT_COLOUR = "#223654"
+# The zero cents of an amount: the last « ,00 » or « .00 », with only the currency sign after it.
+WHOLE_CENTS = re.compile(r"[.,]00(?=\D*$)")
 GRID_COLOUR = "#c5cad2"
 
 STYLE = Style(
@@ -70,8 +74,11 @@ def format_count(value) -> str:
 
 
 def format_money_label(value) -> str:
-    """Format an axis position (a float that pygal computed) as an amount, such as « 200 000,00 $ »."""
-    return format_money(Decimal(str(value)))
+    """Format an axis position (a float that pygal computed) as a whole amount, such as « 200 000 $ ».
+
+    The axis steps are round amounts, so their cents are always zero and only make the labels longer.
+    """
+    return WHOLE_CENTS.sub("", format_money(Decimal(str(value))))
 
 
 def remove_scripts(root):

@@ -28,9 +28,10 @@ document.addEventListener("DOMContentLoaded", () => {
       return;
     }
     box.querySelector("[data-export-label]").textContent = status.label;
+    const count = (value) => Number(value).toLocaleString(document.documentElement.lang || "fr");
     box.querySelector("[data-export-count]").textContent = box.dataset.countTemplate
-      ? box.dataset.countTemplate.replace("{processed}", status.processed).replace("{total}", status.total)
-      : `${status.processed} / ${status.total}`;
+      ? box.dataset.countTemplate.replace("{processed}", count(status.processed)).replace("{total}", count(status.total))
+      : `${count(status.processed)} / ${count(status.total)}`;
     const bar = box.querySelector("progress");
     bar.value = status.percent;
     bar.textContent = `${status.percent} %`;

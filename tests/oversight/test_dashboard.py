@@ -682,7 +682,7 @@ def test_chart_labels_in_french(dashboard):
     encoded = CHART.findall(dashboard.content.decode())[0][0]
     svg = base64.b64decode(encoded).decode("utf-8")
 
-    assert "500\u00a0000,00\u00a0$" in svg
+    assert "500\u00a0000\u00a0$" in svg
 
 
 def test_chart_labels_in_english(client, manager, world, settings):
@@ -692,7 +692,7 @@ def test_chart_labels_in_english(client, manager, world, settings):
     content = client.get(URL, {"fiscal_year": YEAR}).content.decode()
 
     svg = base64.b64decode(CHART.findall(content)[0][0]).decode("utf-8")
-    assert "$500,000.00" in svg
+    assert "$500,000" in svg
 
 
 def test_tables_have_captions_and_scoped_headers(dashboard):
