@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run serve install install-dev system-packages migrate demo test e2e lint messages clean
+.PHONY: run serve install install-dev system-packages migrate demo test e2e bench lint messages clean
 
 run: install migrate demo serve
 
@@ -54,6 +54,12 @@ test: install-dev
 
 e2e: install-dev
 	$(PY) -m pytest -m e2e
+
+# The benchmark needs PostgreSQL: it creates the database eci_bench once, seeds 10 000 applications in it once,
+# then measures the staff pages and writes docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eci_bench
+bench: install-dev
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_DEBUG=false LOG_LEVEL=WARNING $(PY) manage.py bench
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

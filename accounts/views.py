@@ -124,8 +124,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        names = set(self.request.user.groups.values_list("name", flat=True))
-        roles = [role.label for role in Role if role.value in names]
+        # has_role caches the user's groups, which the panels read again.
+        roles = [role.label for role in Role if self.request.user.has_role(role.value)]
         return super().get_context_data(**kwargs, roles=roles, panels=panels_for(self.request.user))
 
 

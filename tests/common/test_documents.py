@@ -170,9 +170,16 @@ def test_fetcher_missing_static_file_rejected():
 
 
 def test_fetcher_serves_static_path_from_base_url():
+    response = StaticOnlyURLFetcher().fetch(urljoin(PDF_BASE_URL, "/static/qc-sdg/css/qc-sdg.min.css"))
+
+    assert response.content_type == "text/css"
+
+
+def test_fetcher_serves_woff2_font_as_truetype():
     response = StaticOnlyURLFetcher().fetch(urljoin(PDF_BASE_URL, "/static/qc-sdg/fonts/open-sans-v43-latin-700.woff2"))
 
-    assert response.read(4) == b"wOF2"
+    assert response.content_type == "font/ttf"
+    assert response.read(4) == b"\x00\x01\x00\x00"
 
 
 def test_fetcher_serves_static_scheme():
