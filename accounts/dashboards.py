@@ -1,3 +1,4 @@
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 
 from accounts import selectors
@@ -8,7 +9,7 @@ from common.models import Notification
 
 @register_panel(order=10)
 def my_organizations_panel(user):
-    organizations = list(selectors.organizations_of(user))
+    organizations = selectors.cached_organizations_of(user)
     if is_organization_staff(user) and not organizations:
         return None
     return Panel(
@@ -22,11 +23,15 @@ def my_organizations_panel(user):
 def organizations_panel(user):
     if not is_organization_staff(user):
         return None
-    queryset = selectors.organization_list(user)
+    # The panel shows names and regions only: the list's member counts and representatives are not read.
+    # One query: each of the 5 latest rows carries the count of all organizations.
+    latest = list(
+        selectors.organizations_visible_to(user).annotate(total=Window(Count("pk"))).order_by("-created_at", "-pk")[:5]
+    )
     return Panel(
         title=_("Registered organizations"),
         template="accounts/panels/organizations.html",
-        context={"total": queryset.count(), "latest": list(queryset.order_by("-created_at")[:5])},
+        context={"total": latest[0].total if latest else 0, "latest": latest},
     )
 
 

@@ -7,6 +7,13 @@ def organizations_visible_to(user) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user)
 
 
+def cached_organizations_of(user) -> list[Organization]:
+    """Return organizations_of(user) as a list, read once per user object, since several panels need it."""
+    if not hasattr(user, "_organizations_of"):
+        user._organizations_of = list(organizations_of(user))
+    return user._organizations_of
+
+
 def organizations_of(user) -> QuerySet[Organization]:
     """Return the organizations `user` belongs to, each annotated with `is_representative` for that user."""
     if not user.is_authenticated:

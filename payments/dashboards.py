@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from accounts.selectors import cached_organizations_of
 from common.dashboards import Panel, register_panel
 from payments.filters import OPEN_REPORT_STATES, YES, is_report_overdue, overdue_condition
 from payments.models import Agreement, AgreementState, Installment, InstallmentState, Report, ReportState
@@ -28,7 +29,7 @@ def url_with(name: str, **filters) -> str:
 @register_panel(order=16)
 def my_agreements_panel(user):
     """List the next reports due and the installments of the active agreements of the user's organizations."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not cached_organizations_of(user):
         return None
     agreements = Agreement.objects.filter(
         application__organization__memberships__user=user, state=AgreementState.ACTIVE

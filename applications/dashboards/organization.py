@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization
+from accounts.selectors import cached_organizations_of
 from applications import selectors
 from applications.models import ApplicationState
 from common.dashboards import Panel, register_panel
@@ -17,7 +17,7 @@ def my_applications_panel(user):
     """
     if not user.is_authenticated:
         return None
-    organizations = list(Organization.objects.filter(memberships__user=user).order_by("name"))
+    organizations = sorted(cached_organizations_of(user), key=lambda organization: organization.name)
     if not organizations:
         return None
     applications = list(selectors.applications_of(user))

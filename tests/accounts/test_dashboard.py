@@ -1,8 +1,11 @@
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.factories import CallFactory, MembershipFactory, UserFactory
+from tests.factories import CallFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +83,31 @@ def test_manager_dashboard_counts_calls_by_state(client, manager):
     response = client.get(reverse("accounts:dashboard"))
     panel = next(p for p in response.context["panels"] if p.template == "grants/panels/calls_by_state.html")
     assert dict(panel.context["counts"]) == {"Brouillon": 2, "Publié": 1, "Fermé": 0, "Archivé": 0}
+
+
+def dashboard_queries(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:dashboard")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["program_manager", "program_officer", "decision_maker", "finance_officer"])
+def test_staff_dashboard_queries_constant_and_at_most_fifteen(client, role):
+    user = UserFactory(roles=[role])
+    OrganizationFactory()
+    one = dashboard_queries(client, user)
+    OrganizationFactory()
+    OrganizationFactory()
+
+    assert dashboard_queries(client, user) == one
+    assert one <= 15
+
+
+def test_model_permissions_only_for_configuration_site_users():
+    officer = UserFactory(roles=["program_officer"])
+    admin_user = UserFactory(roles=["program_manager"], is_staff=True)
+    admin_user.user_permissions.add(Permission.objects.get(codename="change_call"))
+
+    assert not officer.has_perm("grants.change_call")
+    assert admin_user.has_perm("grants.change_call")
