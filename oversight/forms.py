@@ -1,7 +1,7 @@
 """The fiscal-year filter of the program dashboard."""
 
 from django import forms
-from django.db.models import Min
+from django.db.models import Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,11 +24,19 @@ def fiscal_year_choices(current: FiscalYear) -> list[tuple[str, str]]:
     program can already plan ahead.
     """
     years = {current, current.next()}
+    # Only the range matters, so the installments give their first and last labels, each read from the
+    # fiscal_year index, instead of one row per installment. Installment.fiscal_year is always a label
+    # that the model computed from the planned date, so its text order is the order of the years.
+    installments = Installment.objects.order_by().values("pk")
+    first_and_last_installments = Installment.objects.filter(
+        Q(pk=Subquery(installments.order_by("fiscal_year")[:1]))
+        | Q(pk=Subquery(installments.order_by("-fiscal_year")[:1]))
+    )
     # The models' default ordering is cleared, because a UNION accepts no ORDER BY in its parts.
     labels = (
         Envelope.objects.order_by()
         .values_list("fiscal_year", flat=True)
-        .union(Installment.objects.order_by().values_list("fiscal_year", flat=True))
+        .union(first_and_last_installments.order_by().values_list("fiscal_year", flat=True))
     )
     for label in labels:
         try:

@@ -60,11 +60,11 @@ class ProgramDashboardView(LoginRequiredMixin, TemplateView):
         for row in envelopes.rows:
             row.url = reverse("payments:envelope", kwargs={"code": row.call.code})
 
-        funnel = selectors.applications_by_state(fiscal_year)
+        distribution = selectors.distribution(fiscal_year, unspecified_label=_("Not specified"))
+        funnel = selectors.funnel_of(distribution.state_counts)
         for row in funnel:
             row.url = applications_url(fiscal_year, state=row.state)
 
-        distribution = selectors.distribution(fiscal_year, unspecified_label=_("Not specified"))
         for parameter, table in (
             ("region", distribution.by_region),
             ("clientele", distribution.by_clientele),

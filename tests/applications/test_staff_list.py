@@ -315,3 +315,26 @@ def test_officer_dashboard_shows_panel(client, officer):
     client.force_login(officer)
     response = client.get(reverse("accounts:dashboard"))
     assert "applications/staff/panel.html" in [panel.template for panel in response.context["panels"]]
+
+
+# Choices of the officer filter
+
+
+def officer_choices(client, user) -> list:
+    client.force_login(user)
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    return list(response.context["form"].fields["officer"].queryset)
+
+
+def test_officer_choices_list_each_officer_once(client, officer):
+    for _index in range(3):
+        make_application(state=ApplicationState.SCREENING, officer=officer)
+    assert officer_choices(client, officer) == [officer]
+
+
+def test_officer_choices_keep_former_officer_in_charge(client, officer):
+    former_officer = UserFactory(roles=[Role.REVIEWER], last_name="Zz")
+    make_application(state=ApplicationState.SCREENING, officer=former_officer)
+    UserFactory(roles=[Role.REVIEWER])  # in charge of nothing: not a choice
+    assert officer_choices(client, officer) == [officer, former_officer]
