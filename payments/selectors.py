@@ -36,10 +36,17 @@ MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
 def agreement_list(user) -> QuerySet[Agreement]:
-    """The agreements list and its exports: each row with its organization, call and the sum paid so far."""
+    """Return the rows of the agreements list and its exports, each with its organization, call and sum paid.
+
+    The paid sum is a correlated subquery in the SELECT list. PostgreSQL evaluates it after the sort and the
+    LIMIT, so only for the 50 rows of a page (EXPLAIN ANALYZE on PostgreSQL 15 shows 50 loops), and the
+    paginator's COUNT leaves it out. The index on the installments' (agreement_id, state) serves each lookup.
+    """
+    # Grouping by agreement_id, where grouping by "agreement" would join the agreements table again.
     paid = (
         Installment.objects.filter(agreement=OuterRef("pk"), state=InstallmentState.PAID)
-        .values("agreement")
+        .order_by()
+        .values("agreement_id")
         .annotate(total=Sum("amount"))
         .values("total")
     )

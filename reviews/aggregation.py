@@ -4,9 +4,11 @@ Reviewer total = Σ wₖ·(sₖ/Mₖ) / Σ wₖ × 100 over the answered criteri
 leaves both sums, so it re-weights the others and never counts as 0.
 """
 
+import math
 import statistics
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, getcontext
+from fractions import Fraction
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -73,6 +75,45 @@ def reviewer_normalisation(totals: list[Decimal]) -> Normalisation:
     if deviation == 0:
         return Normalisation(mean=mean, deviation=None, reason="no_spread")
     return Normalisation(mean=mean, deviation=deviation)
+
+
+def reviewer_normalisation_from_sums(count: int, total: Decimal, sum_of_squares: Decimal) -> Normalisation:
+    """Compute reviewer_normalisation from the count, sum and sum of squares of the totals.
+
+    With exact sums the result equals reviewer_normalisation(totals), so a database can add up the totals
+    instead of sending them all. Both means are the same Decimal division. Both deviations are the square root
+    of the same exact population variance, rounded correctly to the decimal context as statistics.pstdev rounds it.
+    """
+    if count < MIN_REVIEWS_FOR_NORMALISATION:
+        return Normalisation(mean=None, deviation=None, reason="too_few")
+    mean = total / count
+    # Population variance = (n·Σx² − (Σx)²) / n², computed on exact fractions.
+    variance = (count * Fraction(sum_of_squares) - Fraction(total) ** 2) / (count * count)
+    if variance == 0:
+        return Normalisation(mean=mean, deviation=None, reason="no_spread")
+    deviation = decimal_square_root(variance.numerator, variance.denominator)
+    return Normalisation(mean=mean, deviation=deviation)
+
+
+def decimal_square_root(numerator: int, denominator: int) -> Decimal:
+    """Return √(numerator / denominator) rounded correctly to the precision and rounding of the decimal context.
+
+    The integer square root is taken with at least 2 more digits than the context keeps. When it is not exact,
+    a trailing 1 stands for the digits left out, so the rounding goes the way the true root would.
+    """
+    context = getcontext()
+    shift = context.prec + 3 - (len(str(numerator)) - len(str(denominator))) // 2
+    if shift >= 0:
+        scaled, remainder = divmod(numerator * 10 ** (2 * shift), denominator)
+    else:
+        scaled, remainder = divmod(numerator, denominator * 10 ** (-2 * shift))
+    root = math.isqrt(scaled)
+    if remainder == 0 and root * root == scaled:
+        exact = context.create_decimal(f"{root}E{-shift}")
+        # Decimal.sqrt gives an exact root its fewest trailing zeros (40, not 40.000…), as statistics.pstdev shows it.
+        quotient_root = (Decimal(numerator) / Decimal(denominator)).sqrt()
+        return quotient_root if quotient_root == exact else exact
+    return context.create_decimal(f"{root * 10 + 1}E{-shift - 1}")
 
 
 def z_score(total: Decimal, normalisation: Normalisation) -> Decimal | None:

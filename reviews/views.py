@@ -34,11 +34,14 @@ REVIEW_STATES = (ApplicationState.UNDER_REVIEW, ApplicationState.EVALUATED)
 
 
 class MyAssignmentsView(LoginRequiredMixin, ListView):
+    """The reviewer's assignments by due date, 50 per page. The export link lists every one of them."""
+
     template_name = "reviews/my_assignments.html"
     context_object_name = "assignments"
+    paginate_by = 50
 
     def get_queryset(self):
-        return selectors.my_assignments(self.request.user)
+        return selectors.my_assignments(self.request.user).order_by("due_on", "pk")
 
 
 class AssignmentMixin(LoginRequiredMixin):

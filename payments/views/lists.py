@@ -8,16 +8,17 @@ number of rows.
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from grants.models import Call
+from grants.models import Call, Envelope
 from payments import selectors
 from payments.filters import AgreementFilter, InstallmentFilter, ReportFilter, is_report_overdue, queue_filter_data
+from payments.models import Agreement
 
 
 class PaymentsStaffMixin(LoginRequiredMixin):
@@ -69,12 +70,11 @@ class AgreementListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # One link per call to its envelope: calls with an envelope or with agreements.
-        context["envelope_calls"] = (
-            Call.objects.filter(Q(envelopes__isnull=False) | Q(applications__agreement__isnull=False))
-            .distinct()
-            .order_by("-opens_at", "pk")
-        )
+        # One link per call to its envelope: calls with an envelope or with agreements. Exists tests each call
+        # once, where joins on the envelopes and agreements would repeat it per agreement and need a DISTINCT.
+        has_envelope = Exists(Envelope.objects.filter(call=OuterRef("pk")))
+        has_agreement = Exists(Agreement.objects.filter(application__call=OuterRef("pk")))
+        context["envelope_calls"] = Call.objects.filter(has_envelope | has_agreement).order_by("-opens_at", "pk")
         return context
 
 
