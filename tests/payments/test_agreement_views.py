@@ -176,11 +176,15 @@ def test_history_hides_approver_from_organization(agreement, officer, decision_m
     assert staff_approval.actor == finance
 
 
-def test_history_is_one_query(active_agreement):
+def test_history_queries_do_not_grow_with_entries(active_agreement, finance):
     agreement_history(active_agreement, for_organization=True)
     with CaptureQueriesContext(connection) as queries:
         agreement_history(active_agreement, for_organization=True)
-    assert len(queries) == 1
+    installments.approve_installment(installment=first_installment(active_agreement), actor=finance)
+    with CaptureQueriesContext(connection) as more_queries:
+        agreement_history(active_agreement, for_organization=True)
+
+    assert len(queries) == len(more_queries) == 3
 
 
 def test_page_hides_approver_name_from_organization(client, active_agreement, finance):
