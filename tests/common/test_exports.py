@@ -20,6 +20,7 @@ from common.models import ExportJob, ExportState
 from tests.applications.test_staff_list import make_application
 from tests.conftest import requires_postgresql
 from tests.factories import CallFactory, MembershipFactory, UserFactory
+from tests.reviews.test_decisions import restore_role_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +323,10 @@ def test_my_exports_lists_only_my_jobs(client, officer, manager, inline_limit_on
 
 @requires_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_identical_requests_create_one_job(officer):
+def test_concurrent_identical_requests_create_one_job():
+    # A transactional test starts from tables emptied by the previous one, role groups included.
+    restore_role_groups()
+    officer = UserFactory(roles=["program_officer"])
     export = exports.get_export("demandes")
     barrier = threading.Barrier(3)
     jobs, errors = [], []
