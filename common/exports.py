@@ -2,8 +2,8 @@
 
 Each app declares its lists in its own `exports.py` with `register_export(ListExport(...))`, so that this
 module imports no app. A list export names its columns and builds its rows from the user and the list's
-query string: the same scope (`visible_to`) and the same filters (django-filter) as the list page, so that
-an export contains exactly the rows the page shows, on every page.
+query string. It applies the list page's scope (`visible_to`) and filters (django-filter), so an export
+contains exactly the rows the page shows, on every page.
 
 Up to EXPORT_INLINE_MAX_ROWS rows, the file is built during the request. Above that, an ExportJob is queued
 and a Celery task builds the file, with the progress shown on the job's page (common.export_views).
@@ -49,7 +49,7 @@ STALE_AFTER = datetime.timedelta(minutes=30)
 
 
 class Kind(Enum):
-    """How a column's values are written: XLSX number format, CSV text."""
+    """The type of a column's values, which sets their XLSX number format and their CSV text."""
 
     TEXT = ""
     INTEGER = "#,##0"
@@ -71,7 +71,7 @@ class ListExport:
     """A staff list that can be exported.
 
     `rows(user, parameters)` returns the queryset the list page would show `user` for the query string
-    `parameters`, or None when the user may not see the list at all (the view answers 404).
+    `parameters`, or None when the user may not see the list at all (the view then returns 404).
     """
 
     name: str
@@ -294,10 +294,11 @@ def build_export_task(job_id: int) -> None:
     try:
         run_export_job(job_id)
     except Exception:
-        # The job's page tells the user, who may ask again; a retry of the same delivery would fail the same way.
+        # The job's page shows the failure so the user can request the export again. A retry of the same
+        # delivery would fail the same way.
         ExportJob.objects.filter(pk=job_id).update(state=ExportState.FAILED, finished_at=timezone.now())
         logger.exception("Export %s failed.", job_id)
 
 
 def inline_limit() -> int:
-    return getattr(settings, "EXPORT_INLINE_MAX_ROWS", 1000)
+    return settings.EXPORT_INLINE_MAX_ROWS

@@ -206,7 +206,7 @@ def measure_page(page: Page, *, runs: int, warmup: int) -> Measure:
 
 def check(response, page: Page) -> None:
     if response.status_code != 200:
-        raise RuntimeError(f"{page.name}: {page.url} answered {response.status_code} for {page.user.email}.")
+        raise RuntimeError(f"{page.name}: {page.url} returned {response.status_code} for {page.user.email}.")
 
 
 def three_page_agreement() -> tuple[Agreement, int]:

@@ -1,4 +1,4 @@
-"""The reviewer's export of their assignments holds their own files only, never a conflicted one."""
+"""The reviewer's export of their assignments contains their own files only, never a conflicted one."""
 
 import csv
 import io
