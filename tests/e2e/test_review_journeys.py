@@ -220,10 +220,9 @@ def test_review_committee_and_decision(live_server, page, checkpoint, people, un
     ):
         response = page.goto(live_server.url + url)
         assert response.status == 404, url
+        expect(heading(page)).to_have_text("Page introuvable")
         expect(page.locator("body")).not_to_contain_text(application.title)
         expect(page.locator("body")).not_to_contain_text(reference)
-    # NOTE: the site has no 404.html template, so this is Django's bare English « Not Found » page, with no
-    # navigation and no sign-out button.
     checkpoint("c-not-found")
     page.goto(live_server.url + reverse("reviews:my_assignments"))
     sign_out(page)
