@@ -87,11 +87,21 @@ class EnvelopeYear:
     def remaining(self) -> Decimal:
         return self.envelope - self.committed
 
+    @property
+    def overcommitted_by(self) -> Decimal:
+        """Return how much the committed installments exceed the envelope, or zero."""
+        return max(self.committed - self.envelope, Decimal(0))
+
 
 @dataclass
 class EnvelopeView:
     call: Call
     years: list[EnvelopeYear] = field(default_factory=list)
+
+    @property
+    def overcommitted(self) -> list[EnvelopeYear]:
+        """Return the fiscal years whose installments commit more than their envelope."""
+        return [year for year in self.years if year.remaining < 0]
 
     @property
     def totals(self) -> EnvelopeYear:

@@ -85,6 +85,11 @@ class EnvelopeSection:
     rows: list[CallEnvelope]
 
     @property
+    def overcommitted(self) -> list[CallEnvelope]:
+        """Return the calls whose installments of the year commit more than their envelope."""
+        return [row for row in self.rows if row.year.remaining < 0]
+
+    @property
     def totals(self) -> EnvelopeYear:
         total = EnvelopeYear(label="")
         for row in self.rows:

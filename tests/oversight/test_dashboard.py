@@ -337,6 +337,24 @@ def test_envelopes_totals(dashboard):
     assert totals.remaining == D("380000.00")
 
 
+def test_envelopes_warn_of_overcommitted_call(dashboard):
+    overcommitted = dashboard.context["envelopes"].overcommitted
+    notice = dashboard.content.decode().split('class="app-notice app-notice-warning"')[1].split("</div>")[0]
+
+    assert [(row.call.code, row.year.overcommitted_by) for row in overcommitted] == [("ECI-B", D("50000.00"))]
+    assert "ECI-B</a>\u00a0: dépassement de 50\u00a0000,00\u00a0$" in notice
+    assert "ECI-A" not in notice
+
+
+def test_envelopes_within_budget_have_no_warning(client, manager, world):
+    client.force_login(manager)
+
+    response = client.get(URL, {"fiscal_year": "2027-2028"})
+
+    assert response.context["envelopes"].overcommitted == []
+    assert "app-notice-warning" not in response.content.decode()
+
+
 def test_envelopes_match_envelope_page(dashboard, world):
     for row in dashboard.context["envelopes"].rows:
         page_year = next(year for year in envelope_view(row.call).years if year.label == YEAR)
