@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.models import Organization, Role
 from applications import services
 from applications.dashboards.staff import screening_panel
 from applications.models import Application, ApplicationState
@@ -338,3 +338,22 @@ def test_officer_choices_keep_former_officer_in_charge(client, officer):
     make_application(state=ApplicationState.SCREENING, officer=former_officer)
     UserFactory(roles=[Role.REVIEWER])  # in charge of nothing: not a choice
     assert officer_choices(client, officer) == [officer, former_officer]
+
+
+def test_caption_count_has_thousands_separator(client, settings):
+    """A list of 1 000 files or more shows its count with the French thousands separator."""
+    original = make_application()
+    organizations = Organization.objects.bulk_create(
+        OrganizationFactory.build(neq=f"119{number:07d}") for number in range(1_000)
+    )
+    copies = []
+    for organization in organizations:
+        values = {field.attname: getattr(original, field.attname) for field in Application._meta.concrete_fields}
+        copies.append(Application(**{**values, "id": None, "organization_id": organization.pk}))
+    Application.objects.bulk_create(copies)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.force_login(UserFactory(roles=[Role.PROGRAM_OFFICER]))
+
+    response = client.get(LIST_URL)
+
+    assert "<caption>1\u00a0001\u00a0demandes</caption>" in response.content.decode()

@@ -63,6 +63,15 @@ def test_agreements_filter_state(client, officer, active_agreement):
     assert listed(client, officer, AGREEMENTS_URL, state=AgreementState.DRAFT) == [draft]
 
 
+def test_agreements_caption_says_filters_applied(client, officer, active_agreement, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.force_login(officer)
+    unfiltered = client.get(AGREEMENTS_URL).content.decode()
+    filtered = client.get(AGREEMENTS_URL, {"state": AgreementState.ACTIVE}).content.decode()
+    assert "(filtres appliqués)" not in unfiltered
+    assert "1\u00a0convention (filtres appliqués)</caption>" in filtered
+
+
 def test_agreements_filter_call(client, officer):
     call = make_call()
     inside = approved_agreement(call=call)
@@ -276,6 +285,32 @@ def test_envelope_figures_match_hand_sums(client, finance, second_finance, offic
     content = response.content.decode()
     assert "$250,000.00" in content
     assert "$150,000.00" in content
+
+
+def test_envelope_warns_of_year_without_room(client, finance, officer, decision_maker):
+    call = make_call(envelopes={"2027-2028": "100000", "2028-2029": "100000"})
+    # The 10 % holdback of 40 000 + 30 000 $ is planned in 2029-2030, a year with no envelope.
+    activate(approved_agreement(("40000", "30000"), call=call), officer, decision_maker)
+
+    client.force_login(finance)
+    response = client.get(reverse("payments:envelope", kwargs={"code": call.code}))
+
+    overcommitted = response.context["envelope"].overcommitted
+    assert [(year.label, year.overcommitted_by) for year in overcommitted] == [("2029-2030", Decimal("7000"))]
+    notice = response.content.decode().split('class="app-notice app-notice-warning"')[1].split("</div>")[0]
+    assert "2029-2030" in notice
+    assert "7,000.00" in notice
+
+
+def test_envelope_without_excess_has_no_warning(client, finance, officer, decision_maker):
+    call = make_call(envelopes={"2027-2028": "100000", "2028-2029": "100000", "2029-2030": "100000"})
+    activate(approved_agreement(("40000", "30000"), call=call), officer, decision_maker)
+
+    client.force_login(finance)
+    response = client.get(reverse("payments:envelope", kwargs={"code": call.code}))
+
+    assert response.context["envelope"].overcommitted == []
+    assert "app-notice-warning" not in response.content.decode()
 
 
 def test_envelope_unknown_call_404(client, finance):
