@@ -6,6 +6,35 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// Put each data table in a box that scrolls sideways, so that a wide table does not widen the whole page on a
+// phone. A box that does scroll becomes a focusable region named by the table's caption, for keyboard users.
+document.addEventListener("DOMContentLoaded", () => {
+  const boxes = [];
+  for (const table of document.querySelectorAll("table.data-table")) {
+    const box = document.createElement("div");
+    box.className = "table-scroll";
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    boxes.push(box);
+  }
+  const markScrolling = () => {
+    for (const box of boxes) {
+      if (box.scrollWidth > box.clientWidth) {
+        const caption = box.querySelector("caption");
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  };
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
+});
+
 // Follow an export job's progress on its page, and show the download link when the file is ready.
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("export-progress");

@@ -239,3 +239,9 @@ def test_home_lists_open_calls_only(client):
     content = client.get(reverse("home")).content.decode()
     assert open_call.title_fr in content
     assert closed.title_fr not in content
+
+
+@pytest.mark.django_db
+def test_page_title_names_page_then_service(client):
+    content = client.get(reverse("home")).content.decode()
+    assert "<title>Accueil – Ensemble contre l’intimidation</title>" in content
