@@ -23,7 +23,7 @@ DEMO_USERS = [
     # Approving an installment and recording its payment need two different finance officers.
     ("finances2@demo.qc.ca", "Mathieu", "Fournier", Role.FINANCE_OFFICER, False, "second finance officer"),
     ("gestionnaire@demo.qc.ca", "Hélène", "Lavoie", Role.PROGRAM_MANAGER, True, "program manager (admin site)"),
-    ("jury@demo.qc.ca", "Ève", "Bouchard", Role.JURY_MEMBER, False, "jury member"),
+    ("jury@demo.qc.ca", "Ève", "Bouchard", Role.JURY_MEMBER, False, "jury president"),
     # A prize jury has 4 to 5 members. jury@ presides over the juries of the demo prize editions.
     ("jury2@demo.qc.ca", "Louis", "Thibodeau", Role.JURY_MEMBER, False, "jury member"),
     ("jury3@demo.qc.ca", "Amina", "Diallo", Role.JURY_MEMBER, False, "jury member"),

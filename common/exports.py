@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from common.models import ExportFormat, ExportJob, ExportState
 
@@ -184,6 +185,9 @@ def write_xlsx(export: ListExport, rows: Iterable, on_progress=None) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(export.title)[:31])
     sheet.freeze_panes = "A2"
+    # A write-only sheet takes its widths before its rows, so they come from each header and kind, not the values.
+    for index, column in enumerate(export.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
     header = []
     for column in export.columns:
         cell = WriteOnlyCell(sheet, value=str(column.header))
@@ -195,6 +199,16 @@ def write_xlsx(export: ListExport, rows: Iterable, on_progress=None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Widths in characters of the default font, wide enough for the values of each kind.
+KIND_WIDTHS = {Kind.TEXT: 30, Kind.INTEGER: 10, Kind.DECIMAL: 12, Kind.MONEY: 16, Kind.DATE: 12, Kind.DATETIME: 17}
+MAX_COLUMN_WIDTH = 60
+
+
+def column_width(column: Column) -> int:
+    """Return the XLSX width of `column`: its kind's, or its header's length when that is wider."""
+    return min(max(KIND_WIDTHS[column.kind], len(str(column.header)) + 2), MAX_COLUMN_WIDTH)
 
 
 def _xlsx_cell(sheet, column: Column, value) -> WriteOnlyCell:

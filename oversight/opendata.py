@@ -37,6 +37,7 @@ def approved_projects():
 
 
 def fiscal_years(application) -> str:
+    """Return the fiscal years in which the funded project years start, as the decision grants them."""
     labels = dict.fromkeys(amount.fiscal_year for amount in application.decision.approved_amounts.all())
     return " ; ".join(labels)
 
@@ -56,7 +57,7 @@ OPEN_DATA = ListExport(
         Column(_("Clienteles"), lambda a: " ; ".join(str(clientele) for clientele in a.clienteles.all())),
         Column(_("Reach"), lambda a: a.get_reach_display()),
         Column(_("Amount granted"), lambda a: a.amount_granted, Kind.MONEY),
-        Column(_("Fiscal years"), fiscal_years),
+        Column(_("Fiscal years of the amounts granted"), fiscal_years),
         Column(_("Decision date"), lambda a: timezone.localdate(a.decision.decided_at), Kind.DATE),
     ],
 )

@@ -120,13 +120,17 @@ class RankingRowRenderer:
     def __init__(self, fiscal_year_count: int):
         self.formatter = FigureFormatter()
         self.dash = '<span class="muted">—</span>'
+        # Each label is translated before it goes into an f-string: xgettext does not read calls inside one.
+        not_computable = escape(_("Not computable: see the note below the table."))
+        disagree = escape(_("(reviewers disagree)"))
+        departs = escape(_("(departs from the ranking)"))
+        conflict = escape(_("Conflict of interest"))
         self.not_computable = (
-            '<span class="muted" aria-hidden="true">—</span>'
-            f'<span class="qc-sr-only">{escape(_("Not computable: see the note below the table."))}</span>'
+            f'<span class="muted" aria-hidden="true">—</span><span class="qc-sr-only">{not_computable}</span>'
         )
-        self.disagree = f" <strong>{escape(_('(reviewers disagree)'))}</strong>"
-        self.departs = f' <span class="muted">{escape(_("(departs from the ranking)"))}</span>'
-        self.masked = f'<td colspan="{9 + fiscal_year_count}"><em>{escape(_("Conflict of interest"))}</em></td>'
+        self.disagree = f" <strong>{disagree}</strong>"
+        self.departs = f' <span class="muted">{departs}</span>'
+        self.masked = f'<td colspan="{9 + fiscal_year_count}"><em>{conflict}</em></td>'
         self.yes = escape(_("Yes"))
         self.no = escape(_("No"))
         self.below_line = escape(_("No, below the funding line"))

@@ -96,6 +96,18 @@ def test_xlsx_keeps_numbers_and_dates_as_such(client, officer):
     assert (title.value, title.data_type) == ("=1+1", "s")
 
 
+def test_xlsx_columns_are_wide_enough(client, officer):
+    submitted()
+    client.force_login(officer)
+
+    sheet = load_workbook(io.BytesIO(client.get(reverse("common:export", args=["demandes", "xlsx"])).content)).active
+
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Titre du projet"] == 30
+    assert widths["Montant demandé"] == 17
+    assert widths["Date de dépôt"] == 17
+
+
 def test_english_export_has_english_headers(client, officer, settings):
     submitted()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -47,7 +47,7 @@ def test_export_lists_approved_projects_with_amount_and_fiscal_years(client):
     assert row["Numéro de dossier"] == application.reference
     assert row["Organisme"] == application.organization.name
     assert Decimal(str(row["Montant accordé"])) == Decimal("70000")
-    assert row["Exercices financiers"] == "2027-2028 ; 2028-2029"
+    assert row["Exercices financiers des montants accordés"] == "2027-2028 ; 2028-2029"
 
 
 def test_export_holds_no_personal_information(client):
