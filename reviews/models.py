@@ -65,6 +65,8 @@ class ReviewAssignment(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("review assignment")
         verbose_name_plural = _("review assignments")
         ordering = ["due_on", "pk"]
+        # The order of a reviewer's « My review assignments » and of its export.
+        indexes = [models.Index(fields=["reviewer", "due_on", "id"], name="assignment_reviewer_due_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "reviewer"],

@@ -4,8 +4,8 @@
 - payments_installment (agreement_id, state) finds the paid installments of one agreement for the sum paid.
 - payments_installment (agreement_id, fiscal_year) answers the fiscal-year filter's EXISTS per agreement.
 
-They are created in SQL and not declared in the models' Meta.indexes, so the migration state and
-makemigrations do not see them. The SQL is the same on PostgreSQL and SQLite.
+They are created in SQL, the same on PostgreSQL and SQLite. Migration 0003 declares them in the models'
+Meta.indexes, renaming the two installment indexes to fit Django's 30-character limit.
 """
 
 from django.db import migrations

@@ -1,7 +1,7 @@
 """Index a reviewer's assignments by due date, the order of « My review assignments » and of its export.
 
-The index is created in SQL and not declared in ReviewAssignment.Meta.indexes, so the migration state and
-makemigrations do not see it. The SQL is the same on PostgreSQL and SQLite.
+The index is created in SQL, the same on PostgreSQL and SQLite. Migration 0005 declares it in
+ReviewAssignment.Meta.indexes.
 """
 
 from django.db import migrations
