@@ -309,6 +309,8 @@ def report(results: list[Measure], memory_mb: float, *, runs: int, seed_seconds:
         "`manage.py seed_scale --applications 10000`, then requests each page "
         f"{runs} times after a warm-up, through Django's",
         "test client in one process (server time, without the network), and counts the queries of one more request.",
+        "Before measuring, the process freezes its start-up objects out of the garbage collector, as `config/wsgi.py`",
+        "does in production.",
         "",
         f"Run on {timezone.localtime():%Y-%m-%d %H:%M} (Montréal time).",
         "",
