@@ -6,15 +6,20 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// Put each data table in a box that scrolls sideways, so that a wide table does not widen the whole page on a
+// Put each table in a box that scrolls sideways, so that a wide table does not widen the whole page on a
 // phone. A box that does scroll becomes a focusable region named by the table's caption, for keyboard users.
 document.addEventListener("DOMContentLoaded", () => {
   const boxes = [];
-  for (const table of document.querySelectorAll("table.data-table")) {
-    const box = document.createElement("div");
-    box.className = "table-scroll";
-    table.parentNode.insertBefore(box, table);
-    box.appendChild(table);
+  for (const table of document.querySelectorAll("table")) {
+    let box = table.parentElement;
+    if (!box.classList.contains("table-scroll")) {
+      box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    } else if (box.hasAttribute("role")) {
+      continue; // The template already made this box a named region.
+    }
     boxes.push(box);
   }
   const markScrolling = () => {
