@@ -1,5 +1,6 @@
 """Read-side querysets of the payments app: who may see which agreement, and the sums shown on several pages."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -105,12 +106,17 @@ class EnvelopeView:
 
     @property
     def totals(self) -> EnvelopeYear:
-        total = EnvelopeYear(label="")
-        for year in self.years:
-            total.envelope += year.envelope
-            total.committed += year.committed
-            total.paid += year.paid
-        return total
+        return sum_envelope_years(self.years)
+
+
+def sum_envelope_years(years: Iterable[EnvelopeYear]) -> EnvelopeYear:
+    """Return the envelope, committed and paid amounts of `years` added up, under no label."""
+    total = EnvelopeYear(label="")
+    for year in years:
+        total.envelope += year.envelope
+        total.committed += year.committed
+        total.paid += year.paid
+    return total
 
 
 def envelope_view(call: Call) -> EnvelopeView:

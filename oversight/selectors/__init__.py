@@ -36,7 +36,7 @@ from oversight.selectors.prize import (
 )
 from payments.filters import overdue_condition
 from payments.models import Installment, InstallmentState, Report, ReportState
-from payments.selectors import EnvelopeYear
+from payments.selectors import EnvelopeYear, sum_envelope_years
 from reviews.models import AssignmentState
 from reviews.reminders import PENDING_STATES
 
@@ -91,12 +91,7 @@ class EnvelopeSection:
 
     @property
     def totals(self) -> EnvelopeYear:
-        total = EnvelopeYear(label="")
-        for row in self.rows:
-            total.envelope += row.year.envelope
-            total.committed += row.year.committed
-            total.paid += row.year.paid
-        return total
+        return sum_envelope_years(row.year for row in self.rows)
 
 
 def envelopes(fiscal_year: FiscalYear) -> EnvelopeSection:
