@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=3, help="Requests per page before timing.")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
-        # Set by the run that seeded, when it hands the measures over to a fresh process.
+        # Set by the run that seeded, when it leaves the measuring to a fresh process.
         parser.add_argument("--seed-seconds", type=float, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             # Fresh planner statistics, as autovacuum keeps them on a database in use.
             cursor.execute("ANALYZE")
-        # As config/wsgi.py does once the application is loaded, so that full collections skip what start-up built.
+        # Freeze what start-up built, as config/wsgi.py does, so that full garbage collections skip it.
         gc.collect()
         gc.freeze()
         results, memory_mb = bench.run(runs=options["runs"], warmup=options["warmup"], progress=self.progress)
